@@ -1,0 +1,114 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/dotenv.h"
+#include "core/version.h"
+
+namespace crawler::app {
+namespace {
+
+std::string describe_setting(const Setting& s) {
+  std::string out = std::string(s.help) + " [env " + std::string(s.name);
+  for (auto a : s.aliases) out += ", " + std::string(a);
+  out += "; default: ";
+  out += s.default_value.empty() ? std::string("unset") : std::string(s.default_value);
+  out += "]";
+  return out;
+}
+
+std::string metavar(const Setting& s) {
+  if (s.form.starts_with("a TCP port")) return "PORT";
+  if (s.form.starts_with("milliseconds")) return "MS";
+  if (s.form.starts_with("an integer")) return "N";
+  if (s.flag.ends_with("url")) return "URL";
+  if (s.flag.ends_with("path")) return "PATH";
+  return "TEXT";
+}
+
+}  // namespace
+
+Command parse_command_line(int argc, const char* const* argv) {
+  Command cmd;
+  CLI::App app{"crawler: keyword rank monitoring for Naver search (api, ws, scheduler, worker)",
+               "crawler"};
+  app.set_help_flag("-h,--help", "Print this help and exit");
+  app.footer(
+      "Each flag can also be given as the environment variable shown, or in a .env file.\n"
+      "Precedence: flag > environment > .env > default. Empty values count as unset.\n"
+      "Examples:\n"
+      "  crawler --process=api,ws          REST + real-time events on PORT\n"
+      "  crawler --process=worker          what the seed's ECS task runs\n"
+      "  crawler migrate                   apply database migrations and exit\n");
+
+  std::map<std::string, std::string> flag_values;
+  std::vector<std::string> process_tokens;
+  for (const auto& s : settings()) {
+    std::string flag = "--" + std::string(s.flag);
+    if (s.name == "PROCESS_TYPE") {
+      app.add_option(flag, process_tokens, describe_setting(s))
+          ->expected(1, -1)
+          ->type_name("ROLES");
+      continue;
+    }
+    app.add_option(flag, flag_values[std::string(s.name)], describe_setting(s))
+        ->type_name(metavar(s));
+  }
+  std::string env_file = ".env";
+  app.add_option("--env-file", env_file,
+                 "read variables from this file if it exists [default: .env]");
+
+  auto* migrate = app.add_subcommand("migrate", "apply the database migrations and exit");
+  auto* version = app.add_subcommand("version", "print the version and exit");
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    cmd.kind = Command::Kind::exit;
+    return cmd;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "crawler: " << e.what() << "\nRun 'crawler --help' for the flags.\n";
+    cmd.kind = Command::Kind::exit;
+    cmd.exit_code = 2;
+    return cmd;
+  }
+
+  if (*version) {
+    cmd.kind = Command::Kind::version;
+    return cmd;
+  }
+  if (*migrate) cmd.kind = Command::Kind::migrate;
+
+  if (!process_tokens.empty()) {
+    std::string joined;
+    for (auto& t : process_tokens) joined += (joined.empty() ? "" : ",") + t;
+    flag_values["PROCESS_TYPE"] = joined;
+  }
+
+  ConfigSources sources;
+  sources.flags = std::move(flag_values);
+  sources.env = process_env;
+  cmd.env_file = env_file;
+  try {
+    if (std::filesystem::exists(env_file)) {
+      std::ifstream in(env_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      sources.dotenv = parse_dotenv(text.str());
+    }
+    cmd.config = load_config(sources);
+  } catch (const std::exception& e) {
+    std::cerr << "crawler: invalid configuration:\n" << e.what() << "\n";
+    cmd.kind = Command::Kind::exit;
+    cmd.exit_code = 2;
+  }
+  return cmd;
+}
+
+}  // namespace crawler::app

@@ -1,0 +1,281 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "store/postgres/connection.h"
+
+namespace crawler::app {
+namespace {
+
+std::int64_t parse_int(std::string_view v, std::int64_t min, std::int64_t max) {
+  std::int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || ptr != v.data() + v.size() || out < min || out > max)
+    throw std::invalid_argument("not an integer in " + std::to_string(min) + ".." +
+                                std::to_string(max));
+  return out;
+}
+
+std::uint16_t parse_port(std::string_view v) {
+  return static_cast<std::uint16_t>(parse_int(v, 1, 65535));
+}
+
+std::chrono::milliseconds parse_ms(std::string_view v, std::int64_t min) {
+  return std::chrono::milliseconds(parse_int(v, min, std::int64_t{1} << 40));
+}
+
+void check_redis_url(std::string_view v) {
+  if (!v.starts_with("redis://") && !v.starts_with("rediss://"))
+    throw std::invalid_argument("scheme must be redis:// or rediss://");
+  auto rest = v.substr(v.find("://") + 3);
+  if (rest.empty() || rest[0] == '/' || rest[0] == ':') throw std::invalid_argument("no host");
+}
+
+std::vector<Setting> make_settings() {
+  using S = Setting;
+  return {
+      S{"PROCESS_TYPE",
+        "process",
+        {},
+        "all",
+        "comma list of api, ws, scheduler, worker, all",
+        "roles this process runs (also --process api ws)",
+        false,
+        [](Config& c, std::string_view v) { c.roles = parse_roles({std::string(v)}); }},
+      S{"BIND_ADDRESS",
+        "bind-address",
+        {},
+        "0.0.0.0",
+        "an IP address",
+        "address the HTTP servers listen on",
+        false,
+        [](Config& c, std::string_view v) { c.bind_address = v; }},
+      S{"PORT",
+        "port",
+        {},
+        "3000",
+        "a TCP port 1-65535",
+        "api/ws server: REST, WebSocket, /health, /ready, /metrics",
+        false,
+        [](Config& c, std::string_view v) { c.port = parse_port(v); }},
+      S{"SCHEDULER_PORT",
+        "scheduler-port",
+        {},
+        "3002",
+        "a TCP port 1-65535",
+        "scheduler's /health, /ready, /metrics",
+        false,
+        [](Config& c, std::string_view v) { c.scheduler_port = parse_port(v); }},
+      S{"WORKER_PORT",
+        "worker-port",
+        {},
+        "3001",
+        "a TCP port 1-65535",
+        "/health, /ready, /metrics of a process that runs workers but not the api",
+        false,
+        [](Config& c, std::string_view v) { c.worker_port = parse_port(v); }},
+      S{"DATABASE_URL",
+        "database-url",
+        {},
+        "postgresql://postgres@127.0.0.1:5432/crawler",
+        "postgresql://user:password@host:port/db[?sslmode=require]",
+        "PostgreSQL",
+        true,
+        [](Config& c, std::string_view v) {
+          if (auto err = store::postgres::validate_url(v)) throw std::invalid_argument(*err);
+          c.database_url = v;
+        }},
+      S{"REDIS_URL",
+        "redis-url",
+        {},
+        "redis://127.0.0.1:6379",
+        "redis://[user:password@]host:port[/db] or rediss:// (TLS)",
+        "Redis (Bull queue)",
+        true,
+        [](Config& c, std::string_view v) {
+          check_redis_url(v);
+          c.redis_url = v;
+        }},
+      S{"WORKER_CONCURRENCY",
+        "worker-concurrency",
+        {},
+        "1",
+        "an integer 1-256",
+        "jobs one worker process runs at once (2 on EC2, 4 on Fargate in the seed)",
+        false,
+        [](Config& c, std::string_view v) {
+          c.worker_concurrency = static_cast<int>(parse_int(v, 1, 256));
+        }},
+      S{"WORKER_INTERVAL_MS",
+        "worker-interval-ms",
+        {},
+        "1000",
+        "milliseconds >= 0",
+        "pause of a worker slot after each job",
+        false,
+        [](Config& c, std::string_view v) { c.worker_interval = parse_ms(v, 0); }},
+      S{"SCHEDULER_CRON",
+        "scheduler-cron",
+        {},
+        "* * * * *",
+        "a cron expression (5 fields, optional seconds field)",
+        "when the scheduler ticks",
+        false,
+        [](Config& c, std::string_view v) { c.scheduler_cron = v; }},
+      S{"SCHEDULER_TZ",
+        "scheduler-tz",
+        {},
+        "UTC",
+        "an IANA time zone name",
+        "time zone of SCHEDULER_CRON",
+        false,
+        [](Config& c, std::string_view v) { c.scheduler_tz = v; }},
+      S{"SCHEDULER_INTERVAL_MS",
+        "scheduler-interval-ms",
+        {"SCEDULER_INTERVAL_MS"},
+        "60000",
+        "milliseconds >= 1000",
+        "a keyword is due when last checked longer ago than this",
+        false,
+        [](Config& c, std::string_view v) { c.scheduler_interval = parse_ms(v, 1000); }},
+      S{"BULK_SEARCH_MONITORING_INTERVAL_MS",
+        "bulk-search-monitoring-interval-ms",
+        {},
+        "86400000",
+        "milliseconds >= 0",
+        "bulk search reuses a ranking younger than this",
+        false,
+        [](Config& c, std::string_view v) { c.bulk_search_monitoring_interval = parse_ms(v, 0); }},
+      S{"PROXY_HOST",
+        "proxy-host",
+        {},
+        "",
+        "a host name or IP",
+        "crawl through this proxy",
+        false,
+        [](Config& c, std::string_view v) { c.proxy_host = v; }},
+      S{"PROXY_PORT",
+        "proxy-port",
+        {},
+        "",
+        "a TCP port 1-65535",
+        "proxy port",
+        false,
+        [](Config& c, std::string_view v) { c.proxy_port = parse_port(v); }},
+      S{"PROXY_USER",
+        "proxy-user",
+        {},
+        "",
+        "text",
+        "proxy user; a rotating -session-<hex> suffix is added",
+        false,
+        [](Config& c, std::string_view v) { c.proxy_user = v; }},
+      S{"PROXY_PASS",
+        "proxy-pass",
+        {},
+        "",
+        "text",
+        "proxy password",
+        true,
+        [](Config& c, std::string_view v) { c.proxy_pass = v; }},
+      S{"CHROMIUM_PATH",
+        "chromium-path",
+        {"PUPPETEER_EXECUTABLE_PATH"},
+        "/usr/bin/chromium",
+        "a path to an executable",
+        "headless Chromium for the browser crawl path",
+        false,
+        [](Config& c, std::string_view v) { c.chromium_path = v; }},
+      S{"LOG_LEVEL",
+        "log-level",
+        {},
+        "info",
+        "trace, debug, info, warn, error or off",
+        "lowest level logged",
+        false,
+        [](Config& c, std::string_view v) {
+          auto l = log::parse_level(v);
+          if (!l) throw std::invalid_argument("unknown level");
+          c.log_level = *l;
+        }},
+      S{"LOG_FORMAT",
+        "log-format",
+        {},
+        "json",
+        "json or text",
+        "json: one object per line (CloudWatch Logs); text: for a terminal",
+        false,
+        [](Config& c, std::string_view v) {
+          auto f = log::parse_format(v);
+          if (!f) throw std::invalid_argument("unknown format");
+          c.log_format = *f;
+        }},
+      S{"SHUTDOWN_TIMEOUT_MS",
+        "shutdown-timeout-ms",
+        {},
+        "25000",
+        "milliseconds 0-600000",
+        "on SIGTERM/SIGINT, time allowed to finish in-flight work (ECS stops after 30 s)",
+        false,
+        [](Config& c, std::string_view v) {
+          c.shutdown_timeout = std::chrono::milliseconds(parse_int(v, 0, 600000));
+        }},
+  };
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = make_settings();
+  return table;
+}
+
+std::optional<std::string> process_env(std::string_view name) {
+  const char* v = std::getenv(std::string(name).c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+Config load_config(const ConfigSources& sources) {
+  Config config;
+  std::string errors;
+  auto lookup = [&](const Setting& s) -> std::optional<std::pair<std::string, std::string>> {
+    // Returns (value, where it came from) for the first non-empty source.
+    if (auto it = sources.flags.find(std::string(s.name));
+        it != sources.flags.end() && !it->second.empty())
+      return std::pair{it->second, "--" + std::string(s.flag)};
+    std::vector<std::string_view> names{s.name};
+    names.insert(names.end(), s.aliases.begin(), s.aliases.end());
+    for (auto n : names)
+      if (auto v = sources.env ? sources.env(n) : std::nullopt; v && !v->empty())
+        return std::pair{*v, std::string(n)};
+    for (auto n : names)
+      if (auto it = sources.dotenv.find(std::string(n));
+          it != sources.dotenv.end() && !it->second.empty())
+        return std::pair{it->second, std::string(n) + " (.env)"};
+    return std::nullopt;
+  };
+  for (const auto& s : settings()) {
+    auto found = lookup(s);
+    std::string value = found ? found->first : std::string(s.default_value);
+    if (value.empty()) continue;
+    try {
+      s.apply(config, value);
+    } catch (const std::invalid_argument& e) {
+      std::string where = found ? found->second : std::string(s.name) + " (default)";
+      std::string shown = s.secret ? std::string("(hidden)") : "'" + value + "'";
+      errors += where + "=" + shown + ": " + e.what() + "; expected " + std::string(s.form) + "\n";
+    }
+  }
+  bool proxy_any = !config.proxy_host.empty() || config.proxy_port != 0;
+  if (proxy_any && (config.proxy_host.empty() || config.proxy_port == 0))
+    errors += "PROXY_HOST and PROXY_PORT must be set together\n";
+  if (!errors.empty()) {
+    errors.pop_back();
+    throw ConfigError(errors);
+  }
+  return config;
+}
+
+}  // namespace crawler::app

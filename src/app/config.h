@@ -1,0 +1,87 @@
+// Configuration as data: one table (settings()) names every variable the binary reads, its
+// flag, default, accepted form and help. The same table drives --help, .env.example, the
+// parser and the error messages, so they cannot drift apart.
+//
+// Precedence, highest first: command-line flag, process environment, `.env` file, default.
+// An empty value counts as unset. A value that does not parse stops start-up (exit 2) with a
+// message naming the variable and the accepted form; nothing falls back silently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/roles.h"
+#include "core/log.h"
+
+namespace crawler::app {
+
+struct Config {
+  std::set<Role> roles;
+
+  std::string bind_address;
+  std::uint16_t port = 3000;            // api + ws: REST, WebSocket, /metrics
+  std::uint16_t scheduler_port = 3002;  // the seed's scheduler port
+  std::uint16_t worker_port = 3001;     // health/metrics of a process without the api role
+
+  std::string database_url;
+  std::string redis_url;
+
+  int worker_concurrency = 1;
+  std::chrono::milliseconds worker_interval{1000};
+
+  std::string scheduler_cron;
+  std::string scheduler_tz;
+  std::chrono::milliseconds scheduler_interval{60000};
+  std::chrono::milliseconds bulk_search_monitoring_interval{86400000};
+
+  std::string proxy_host;
+  std::uint16_t proxy_port = 0;
+  std::string proxy_user;
+  std::string proxy_pass;  // secret: never logged
+  std::string chromium_path;
+
+  log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::json;
+  std::chrono::milliseconds shutdown_timeout{25000};
+};
+
+struct Setting {
+  std::string_view name;                  // environment variable, e.g. "PORT"
+  std::string_view flag;                  // long flag without dashes, e.g. "port"
+  std::vector<std::string_view> aliases;  // older names still accepted
+  std::string_view default_value;         // as text; "" = unset
+  std::string_view form;                  // the accepted form, for errors and --help
+  std::string_view help;
+  bool secret = false;
+  // Parses `value` into the config; throws std::invalid_argument when it does not parse.
+  std::function<void(Config&, std::string_view value)> apply;
+};
+
+const std::vector<Setting>& settings();
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ConfigSources {
+  std::map<std::string, std::string> flags;  // keyed by variable name (PORT, ...)
+  std::function<std::optional<std::string>(std::string_view)> env;
+  std::map<std::string, std::string> dotenv;  // from the .env file
+};
+
+// Throws ConfigError listing every invalid value (one per line).
+Config load_config(const ConfigSources& sources);
+
+// The process environment as a ConfigSources::env function.
+std::optional<std::string> process_env(std::string_view name);
+
+}  // namespace crawler::app

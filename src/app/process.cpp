@@ -1,0 +1,94 @@
+#include "app/process.h"
+
+#include <csignal>
+#include <memory>
+#include <vector>
+
+#include "app/health.h"
+#include "app/http_component.h"
+#include "core/version.h"
+#include "redis/url.h"
+#include "store/postgres/connection.h"
+
+namespace crawler::app {
+namespace {
+
+constexpr std::chrono::milliseconds kProbeTimeout{2000};
+
+std::vector<DependencyCheck> dependency_checks(const Config& config) {
+  return {redis_check(config.redis_url, kProbeTimeout),
+          postgres_check(config.database_url, kProbeTimeout)};
+}
+
+std::unique_ptr<HttpComponent> http_component(const Config& config, std::string name,
+                                              std::uint16_t port) {
+  auto router = std::make_shared<http::Router>();
+  add_health_routes(*router, dependency_checks(config));
+  http::ServerOptions options;
+  options.name = std::move(name);
+  options.bind_address = config.bind_address;
+  options.port = port;
+  return std::make_unique<HttpComponent>(std::move(options), std::move(router));
+}
+
+std::vector<std::unique_ptr<Component>> build_components(const Config& config) {
+  std::vector<std::unique_ptr<Component>> out;
+  bool serves_api = config.roles.contains(Role::api) || config.roles.contains(Role::ws);
+  if (serves_api) out.push_back(http_component(config, "api", config.port));
+  if (config.roles.contains(Role::scheduler))
+    out.push_back(http_component(config, "scheduler", config.scheduler_port));
+  // A worker co-located with the api reports through the api's port.
+  if (config.roles.contains(Role::worker) && !serves_api)
+    out.push_back(http_component(config, "worker", config.worker_port));
+  return out;
+}
+
+int wait_for_signal(const sigset_t& set) {
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+}  // namespace
+
+int run_process(const Config& config) {
+  log::Logger logger("main");
+  // Block the stop signals before any thread starts, so every thread inherits the mask and
+  // only sigwait() below receives them: no async-signal-safety concerns anywhere.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  logger.info("starting", {{"version", crawler::version()},
+                           {"commit", crawler::git_commit()},
+                           {"roles", describe(config.roles)},
+                           {"redis", redis::parse_url(config.redis_url).redacted()},
+                           {"database", store::postgres::redact_url(config.database_url)}});
+
+  auto components = build_components(config);
+  size_t started = 0;
+  try {
+    for (; started < components.size(); ++started) components[started]->start();
+  } catch (const std::exception& e) {
+    logger.error("start-up failed", {{"component", components[started]->name()},
+                                     {"error", std::string_view(e.what())}});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (started > 0) components[--started]->stop(deadline);
+    return 1;
+  }
+  logger.info("ready to serve", {{"roles", describe(config.roles)}});
+
+  int sig = wait_for_signal(stop_signals);
+  auto deadline = std::chrono::steady_clock::now() + config.shutdown_timeout;
+  logger.info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                {"timeout_ms", config.shutdown_timeout.count()}});
+  for (auto it = components.rbegin(); it != components.rend(); ++it) (*it)->stop(deadline);
+  logger.info("stopped");
+  return 0;
+}
+
+}  // namespace crawler::app

@@ -1,0 +1,63 @@
+#include "app/roles.h"
+
+namespace crawler::app {
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::api:
+      return "api";
+    case Role::ws:
+      return "ws";
+    case Role::scheduler:
+      return "scheduler";
+    case Role::worker:
+      return "worker";
+  }
+  return "?";
+}
+
+const std::vector<Role>& all_roles() {
+  static const std::vector<Role> roles{Role::api, Role::ws, Role::scheduler, Role::worker};
+  return roles;
+}
+
+std::set<Role> parse_roles(const std::vector<std::string>& tokens) {
+  std::set<Role> roles;
+  bool any = false;
+  for (const auto& token : tokens) {
+    std::string_view rest = token;
+    while (true) {
+      auto comma = rest.find(',');
+      auto name = rest.substr(0, comma);
+      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+      any = true;
+      if (name == "all") {
+        roles.insert(all_roles().begin(), all_roles().end());
+      } else {
+        bool found = false;
+        for (Role r : all_roles())
+          if (name == role_name(r)) roles.insert(r), found = true;
+        if (!found)
+          throw std::invalid_argument("unknown process role '" + std::string(name) +
+                                      "'; valid roles: api, ws, scheduler, worker, all "
+                                      "(comma-separated, e.g. --process=api,ws)");
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (!any) roles.insert(all_roles().begin(), all_roles().end());
+  return roles;
+}
+
+std::string describe(const std::set<Role>& roles) {
+  std::string out;
+  for (Role r : roles) {
+    if (!out.empty()) out += ',';
+    out += role_name(r);
+  }
+  return out;
+}
+
+}  // namespace crawler::app

@@ -1,0 +1,24 @@
+// The process roles of the seed and the original: `--process=api,ws,scheduler,worker`.
+#pragma once
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crawler::app {
+
+enum class Role { api, ws, scheduler, worker };
+
+std::string_view role_name(Role role);
+const std::vector<Role>& all_roles();
+
+// Accepts a comma list, several tokens or both ("api,ws", {"api", "ws"}); "all" means every
+// role; empty means all. Unknown or empty names throw std::invalid_argument naming the token
+// and the valid roles.
+std::set<Role> parse_roles(const std::vector<std::string>& tokens);
+
+std::string describe(const std::set<Role>& roles);  // "api,ws" (for logs)
+
+}  // namespace crawler::app

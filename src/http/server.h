@@ -1,0 +1,50 @@
+// An HTTP/1.1 server (Boost.Beast, C++20 coroutines) that serves one Router.
+//
+// Threads: one I/O thread runs the acceptor and every connection's coroutine; each request is
+// handed to a small handler pool (handlers may block on PostgreSQL or Redis) and the response
+// comes back to the I/O thread to be written. Keep-alive, a body limit (413), header/idle
+// timeouts and malformed requests (400) are handled here so handlers never see them.
+//
+// Beast and Asio stay inside server.cpp (pimpl): they are the slowest headers to compile.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/log.h"
+#include "http/router.h"
+
+namespace crawler::http {
+
+struct ServerOptions {
+  std::string name = "http";  // for logs: "api", "scheduler", ...
+  std::string bind_address = "0.0.0.0";
+  std::uint16_t port = 0;  // 0: any free port (tests); see Server::port()
+  int handler_threads = 4;
+  std::size_t max_body_bytes = 12 * 1024 * 1024;  // bulk .xlsx uploads are ≤ 10 MB
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds keep_alive_timeout{60};
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, std::shared_ptr<const Router> router, log::Logger logger);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts serving. Throws std::runtime_error naming the address on failure
+  // (e.g. the port is in use).
+  void start();
+  // Stops accepting, lets requests in flight finish until `deadline`, then closes everything.
+  void stop(std::chrono::steady_clock::time_point deadline);
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crawler::http

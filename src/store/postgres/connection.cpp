@@ -1,0 +1,106 @@
+#include "store/postgres/connection.h"
+
+#include <libpq-fe.h>
+
+namespace crawler::store::postgres {
+namespace {
+
+PGconn* pg(void* p) { return static_cast<PGconn*>(p); }
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::string> validate_url(std::string_view url) {
+  if (url.empty()) return "is empty";
+  bool is_url = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  if (!is_url && url.find("://") != std::string_view::npos)
+    return "scheme must be postgresql:// or postgres://";
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(std::string(url).c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? trim(err) : "cannot be parsed";
+    PQfreemem(err);
+    return msg;
+  }
+  PQconninfoFree(opts);
+  return std::nullopt;
+}
+
+std::string redact_url(std::string_view url) {
+  auto scheme = url.find("://");
+  auto at = url.rfind('@');
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme)
+    return std::string(url);
+  auto userinfo = url.substr(scheme + 3, at - scheme - 3);
+  auto colon = userinfo.find(':');
+  if (colon == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, scheme + 3)) + std::string(userinfo.substr(0, colon)) + ":***" +
+         std::string(url.substr(at));
+}
+
+std::unique_ptr<Connection> Connection::connect(const std::string& url,
+                                                std::chrono::seconds connect_timeout) {
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  std::string timeout = std::to_string(std::max<long long>(1, connect_timeout.count()));
+  const char* values[] = {url.c_str(), timeout.c_str(), "crawler", nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (!conn) throw Error("out of memory connecting to PostgreSQL");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = trim(PQerrorMessage(conn));
+    PQfinish(conn);
+    throw Error("cannot connect to PostgreSQL: " + msg);
+  }
+  return std::unique_ptr<Connection>(new Connection(conn));
+}
+
+Connection::~Connection() { PQfinish(pg(conn_)); }
+
+bool Connection::ok() const { return PQstatus(pg(conn_)) == CONNECTION_OK; }
+
+std::vector<Connection::Row> Connection::exec(std::string_view sql,
+                                              const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  PGresult* res = PQexecParams(pg(conn_), std::string(sql).c_str(), static_cast<int>(params.size()),
+                               nullptr, values.data(), nullptr, nullptr, 0);
+  auto status = PQresultStatus(res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    std::string msg = trim(PQresultErrorMessage(res));
+    if (msg.empty()) msg = trim(PQerrorMessage(pg(conn_)));
+    PQclear(res);
+    throw Error(msg);
+  }
+  std::vector<Row> rows;
+  int n = PQntuples(res), m = PQnfields(res);
+  rows.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    Row row;
+    row.reserve(m);
+    for (int j = 0; j < m; ++j) {
+      if (PQgetisnull(res, i, j))
+        row.emplace_back(std::nullopt);
+      else
+        row.emplace_back(std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
+    }
+    rows.push_back(std::move(row));
+  }
+  PQclear(res);
+  return rows;
+}
+
+std::optional<std::string> ping(const std::string& url, std::chrono::seconds timeout) {
+  try {
+    auto conn = Connection::connect(url, timeout);
+    conn->exec("SELECT 1");
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+}  // namespace crawler::store::postgres
