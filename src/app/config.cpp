@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "redis/url.h"
 #include "store/postgres/connection.h"
 
 namespace crawler::app {
@@ -23,13 +24,6 @@ std::uint16_t parse_port(std::string_view v) {
 
 std::chrono::milliseconds parse_ms(std::string_view v, std::int64_t min) {
   return std::chrono::milliseconds(parse_int(v, min, std::int64_t{1} << 40));
-}
-
-void check_redis_url(std::string_view v) {
-  if (!v.starts_with("redis://") && !v.starts_with("rediss://"))
-    throw std::invalid_argument("scheme must be redis:// or rediss://");
-  auto rest = v.substr(v.find("://") + 3);
-  if (rest.empty() || rest[0] == '/' || rest[0] == ':') throw std::invalid_argument("no host");
 }
 
 std::vector<Setting> make_settings() {
@@ -94,7 +88,7 @@ std::vector<Setting> make_settings() {
         "Redis (Bull queue)",
         true,
         [](Config& c, std::string_view v) {
-          check_redis_url(v);
+          redis::parse_url(v);  // throws std::invalid_argument naming what is wrong
           c.redis_url = v;
         }},
       S{"WORKER_CONCURRENCY",

@@ -1,0 +1,136 @@
+// Connection: RESP over a Transport, plus the connect-time handshake (AUTH, SELECT).
+// See connection.h for the contract; transport.h for how timeouts are enforced.
+#include "redis/connection.h"
+
+#include <span>
+#include <utility>
+
+#include "redis/resp_encoder.h"
+#include "redis/resp_parser.h"
+#include "redis/transport.h"
+
+namespace crawler::redis {
+
+struct Connection::Impl {
+  Endpoint endpoint;
+  Options options;
+  std::string label;  // endpoint.redacted(), computed once
+  std::unique_ptr<Transport> transport;
+  RespParser parser;
+  bool broken = false;
+
+  [[noreturn]] void throw_broken() const {
+    throw IoError(label + ": connection is broken (an earlier call failed); reconnect");
+  }
+
+  // Sends `request` (holding `count` commands) and returns `count` replies.
+  std::vector<Reply> exchange(std::string_view request, std::size_t count, Deadline deadline,
+                              std::string_view what) {
+    if (broken) throw_broken();
+    std::vector<Reply> replies;
+    if (count == 0) return replies;
+    replies.reserve(count);
+    try {
+      if (parser.ready() > 0 || parser.mid_reply()) {
+        // Bytes nobody asked for (SUBSCRIBE or MONITOR output, or a reply to a command we
+        // gave up on) would be taken as the answer to this command.
+        throw IoError(label + ": unexpected data from server before " + std::string(what) +
+                      " (pub/sub and MONITOR are not supported on this connection)");
+      }
+      transport->exchange(
+          request,
+          [&](std::string_view bytes) {
+            parser.feed(bytes);
+            while (auto r = parser.pop()) replies.push_back(std::move(*r));
+            return replies.size() >= count;
+          },
+          deadline, what);
+    } catch (const ProtocolError& e) {
+      broken = true;
+      throw IoError(label + ": " + e.what());
+    } catch (...) {
+      // Timeout, socket error, or anything else mid-exchange: the stream position is
+      // unknown, so the connection cannot be trusted for another command.
+      broken = true;
+      throw;
+    }
+    if (replies.size() > count) {
+      broken = true;
+      throw IoError(label + ": server sent more replies than commands");
+    }
+    return replies;
+  }
+
+  Reply single(std::string request, std::optional<std::chrono::milliseconds> timeout,
+               std::string_view what) {
+    auto replies = exchange(request, 1, Deadline::in(timeout.value_or(options.io_timeout)), what);
+    return std::move(replies.front());
+  }
+
+  void handshake(Deadline deadline) {
+    if (!endpoint.password.empty() || !endpoint.user.empty()) {
+      // AUTH user pass is Redis 6 ACL syntax; AUTH pass alone also works with older
+      // servers and with ElastiCache's AUTH token.
+      const std::string request = endpoint.user.empty()
+                                      ? encode_command({"AUTH", endpoint.password})
+                                      : encode_command({"AUTH", endpoint.user, endpoint.password});
+      const Reply r = exchange(request, 1, deadline, "AUTH").front();
+      if (r.is_error()) {
+        throw AuthError(label + ": authentication failed: " + r.str());
+      }
+    }
+    if (endpoint.db != 0) {
+      const std::string db = std::to_string(endpoint.db);
+      const Reply r = exchange(encode_command({"SELECT", db}), 1, deadline, "SELECT").front();
+      if (r.is_error()) throw Error(label + ": SELECT " + db + " failed: " + r.str());
+    }
+  }
+};
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::connect(const Endpoint& endpoint) {
+  return connect(endpoint, Options{});
+}
+
+std::unique_ptr<Connection> Connection::connect(const Endpoint& endpoint, const Options& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->endpoint = endpoint;
+  impl->options = options;
+  impl->label = endpoint.redacted();
+  const Deadline deadline = Deadline::in(options.connect_timeout);
+  impl->transport =
+      Transport::open(endpoint, TlsOptions{options.tls_ca_file, options.tls_verify}, deadline);
+  impl->handshake(deadline);
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+Reply Connection::command(std::initializer_list<std::string_view> args,
+                          std::optional<std::chrono::milliseconds> timeout) {
+  if (args.size() == 0) throw std::invalid_argument("redis command: no arguments");
+  return impl_->single(encode_command(args), timeout, *args.begin());
+}
+
+Reply Connection::command(const std::vector<std::string>& args,
+                          std::optional<std::chrono::milliseconds> timeout) {
+  if (args.empty()) throw std::invalid_argument("redis command: no arguments");
+  return impl_->single(encode_command(std::span<const std::string>(args)), timeout, args.front());
+}
+
+std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::string>>& commands,
+                                        std::optional<std::chrono::milliseconds> timeout) {
+  std::string request;
+  for (const auto& c : commands) {
+    if (c.empty()) throw std::invalid_argument("redis pipeline: a command has no arguments");
+    append_command(request, std::span<const std::string>(c));
+  }
+  return impl_->exchange(request, commands.size(),
+                         Deadline::in(timeout.value_or(impl_->options.io_timeout)), "pipeline");
+}
+
+bool Connection::broken() const { return impl_->broken; }
+
+const Endpoint& Connection::endpoint() const { return impl_->endpoint; }
+
+}  // namespace crawler::redis

@@ -1,0 +1,118 @@
+// The configuration table: precedence, aliases, validation messages, secrets kept out of them.
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+using namespace crawler::app;
+
+namespace {
+
+ConfigSources sources(std::map<std::string, std::string> env,
+                      std::map<std::string, std::string> dotenv = {},
+                      std::map<std::string, std::string> flags = {}) {
+  ConfigSources s;
+  s.flags = std::move(flags);
+  s.dotenv = std::move(dotenv);
+  s.env = [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
+    auto it = env.find(std::string(name));
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  return s;
+}
+
+std::string error_of(const ConfigSources& s) {
+  try {
+    load_config(s);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Config, DefaultsMatchTheOriginalAndTheSeed) {
+  Config c = load_config(sources({}));
+  EXPECT_EQ(c.roles.size(), 4u);
+  EXPECT_EQ(c.port, 3000);
+  EXPECT_EQ(c.scheduler_port, 3002);
+  EXPECT_EQ(c.worker_concurrency, 1);
+  EXPECT_EQ(c.worker_interval.count(), 1000);
+  EXPECT_EQ(c.scheduler_cron, "* * * * *");
+  EXPECT_EQ(c.scheduler_interval.count(), 60000);
+  EXPECT_EQ(c.bulk_search_monitoring_interval.count(), 86400000);
+  EXPECT_EQ(c.shutdown_timeout.count(), 25000);
+  EXPECT_EQ(c.chromium_path, "/usr/bin/chromium");
+}
+
+TEST(Config, FlagBeatsEnvBeatsDotenv) {
+  EXPECT_EQ(load_config(sources({}, {{"PORT", "4000"}})).port, 4000);
+  EXPECT_EQ(load_config(sources({{"PORT", "5000"}}, {{"PORT", "4000"}})).port, 5000);
+  EXPECT_EQ(load_config(sources({{"PORT", "5000"}}, {{"PORT", "4000"}}, {{"PORT", "6000"}})).port,
+            6000);
+}
+
+TEST(Config, EmptyValueCountsAsUnset) {
+  EXPECT_EQ(load_config(sources({{"PORT", ""}})).port, 3000);
+}
+
+TEST(Config, OriginalMisspeltSchedulerIntervalIsAccepted) {
+  EXPECT_EQ(load_config(sources({{"SCEDULER_INTERVAL_MS", "120000"}})).scheduler_interval.count(),
+            120000);
+  // The correct spelling wins when both are present.
+  EXPECT_EQ(
+      load_config(sources({{"SCEDULER_INTERVAL_MS", "120000"}, {"SCHEDULER_INTERVAL_MS", "90000"}}))
+          .scheduler_interval.count(),
+      90000);
+}
+
+TEST(Config, PuppeteerPathIsAnAliasOfChromiumPath) {
+  EXPECT_EQ(load_config(sources({{"PUPPETEER_EXECUTABLE_PATH", "/opt/chrome"}})).chromium_path,
+            "/opt/chrome");
+}
+
+TEST(Config, ProcessTypeFromEnv) {
+  auto c = load_config(sources({{"PROCESS_TYPE", "worker"}}));
+  EXPECT_EQ(c.roles, std::set<Role>{Role::worker});
+}
+
+TEST(Config, InvalidValuesNameTheVariableAndTheForm) {
+  auto err = error_of(sources({{"PORT", "abc"}}));
+  EXPECT_NE(err.find("PORT='abc'"), std::string::npos) << err;
+  EXPECT_NE(err.find("TCP port"), std::string::npos) << err;
+
+  err = error_of(sources({{"WORKER_CONCURRENCY", "0"}}));
+  EXPECT_NE(err.find("WORKER_CONCURRENCY"), std::string::npos) << err;
+
+  err = error_of(sources({{"PORT", "70000"}, {"LOG_LEVEL", "loud"}}));
+  EXPECT_NE(err.find("PORT"), std::string::npos) << err;
+  EXPECT_NE(err.find("LOG_LEVEL"), std::string::npos) << "every error is listed: " << err;
+
+  err = error_of(sources({{"REDIS_URL", "http://x"}}));
+  EXPECT_NE(err.find("redis://"), std::string::npos) << err;
+
+  err = error_of(sources({}, {{"SCHEDULER_INTERVAL_MS", "12x"}}));
+  EXPECT_NE(err.find("SCHEDULER_INTERVAL_MS (.env)"), std::string::npos) << err;
+}
+
+TEST(Config, SecretsNeverAppearInErrors) {
+  auto err = error_of(sources({{"DATABASE_URL", "mysql://u:hunter2@h/db"}}));
+  EXPECT_NE(err.find("DATABASE_URL"), std::string::npos) << err;
+  EXPECT_EQ(err.find("hunter2"), std::string::npos) << err;
+}
+
+TEST(Config, ProxyHostAndPortGoTogether) {
+  EXPECT_NE(error_of(sources({{"PROXY_HOST", "proxy.example"}})).find("PROXY_PORT"),
+            std::string::npos);
+  auto c = load_config(sources({{"PROXY_HOST", "proxy.example"}, {"PROXY_PORT", "8080"}}));
+  EXPECT_EQ(c.proxy_port, 8080);
+}
+
+TEST(Config, EverySettingHasHelpAFlagAndAForm) {
+  for (const auto& s : settings()) {
+    EXPECT_FALSE(s.help.empty()) << s.name;
+    EXPECT_FALSE(s.flag.empty()) << s.name;
+    EXPECT_FALSE(s.form.empty()) << s.name;
+  }
+}
