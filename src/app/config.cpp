@@ -18,6 +18,12 @@ std::int64_t parse_int(std::string_view v, std::int64_t min, std::int64_t max) {
   return out;
 }
 
+bool parse_bool(std::string_view v) {
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  throw std::invalid_argument("not a boolean");
+}
+
 std::uint16_t parse_port(std::string_view v) {
   return static_cast<std::uint16_t>(parse_int(v, 1, 65535));
 }
@@ -205,6 +211,14 @@ std::vector<Setting> make_settings() {
           if (!f) throw std::invalid_argument("unknown format");
           c.log_format = *f;
         }},
+      S{"MIGRATE_ON_START",
+        "migrate-on-start",
+        {},
+        "true",
+        "true or false",
+        "the api role applies pending database migrations when it starts",
+        false,
+        [](Config& c, std::string_view v) { c.migrate_on_start = parse_bool(v); }},
       S{"SHUTDOWN_TIMEOUT_MS",
         "shutdown-timeout-ms",
         {},

@@ -51,6 +51,7 @@ struct Config {
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::json;
   std::chrono::milliseconds shutdown_timeout{25000};
+  bool migrate_on_start = true;  // the api role applies pending migrations at start
 };
 
 struct Setting {

@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
       std::cout << "crawler " << crawler::version() << " (" << crawler::git_commit() << ")\n";
       return 0;
     case Command::Kind::migrate:
-      std::cerr << "crawler migrate: no migrations are defined yet\n";
-      return 1;
+      crawler::log::configure(cmd.config.log_level, cmd.config.log_format);
+      return crawler::app::run_migrations(cmd.config);
     case Command::Kind::run:
       break;
   }

@@ -6,9 +6,11 @@
 
 #include "app/health.h"
 #include "app/http_component.h"
+#include "app/migration_component.h"
 #include "core/version.h"
 #include "redis/url.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/migrate.h"
 
 namespace crawler::app {
 namespace {
@@ -21,9 +23,12 @@ std::vector<DependencyCheck> dependency_checks(const Config& config) {
 }
 
 std::unique_ptr<HttpComponent> http_component(const Config& config, std::string name,
-                                              std::uint16_t port) {
+                                              std::uint16_t port,
+                                              std::vector<DependencyCheck> extra_checks = {}) {
   auto router = std::make_shared<http::Router>();
-  add_health_routes(*router, dependency_checks(config));
+  auto checks = dependency_checks(config);
+  checks.insert(checks.end(), extra_checks.begin(), extra_checks.end());
+  add_health_routes(*router, std::move(checks));
   http::ServerOptions options;
   options.name = std::move(name);
   options.bind_address = config.bind_address;
@@ -34,7 +39,15 @@ std::unique_ptr<HttpComponent> http_component(const Config& config, std::string 
 std::vector<std::unique_ptr<Component>> build_components(const Config& config) {
   std::vector<std::unique_ptr<Component>> out;
   bool serves_api = config.roles.contains(Role::api) || config.roles.contains(Role::ws);
-  if (serves_api) out.push_back(http_component(config, "api", config.port));
+  if (serves_api) {
+    std::vector<DependencyCheck> api_checks;
+    if (config.roles.contains(Role::api) && config.migrate_on_start) {
+      auto migrations = std::make_unique<MigrationComponent>(config.database_url);
+      api_checks.push_back(migrations->check());
+      out.push_back(std::move(migrations));
+    }
+    out.push_back(http_component(config, "api", config.port, std::move(api_checks)));
+  }
   if (config.roles.contains(Role::scheduler))
     out.push_back(http_component(config, "scheduler", config.scheduler_port));
   // A worker co-located with the api reports through the api's port.
@@ -89,6 +102,22 @@ int run_process(const Config& config) {
   for (auto it = components.rbegin(); it != components.rend(); ++it) (*it)->stop(deadline);
   logger.info("stopped");
   return 0;
+}
+
+int run_migrations(const Config& config) {
+  log::Logger logger("migrate");
+  try {
+    auto conn = store::postgres::Connection::connect(config.database_url, std::chrono::seconds(10));
+    auto report = store::postgres::migrate(*conn, store::postgres::builtin_migrations());
+    for (const auto& name : report.applied) logger.info("applied", {{"migration", name}});
+    logger.info("schema up to date",
+                {{"version", report.current_version},
+                 {"applied", static_cast<std::int64_t>(report.applied.size())}});
+    return 0;
+  } catch (const std::exception& e) {
+    logger.error("migration failed", {{"error", std::string_view(e.what())}});
+    return 1;
+  }
 }
 
 }  // namespace crawler::app

@@ -10,4 +10,7 @@ namespace crawler::app {
 // Returns the process exit code: 0 after a clean shutdown, 1 when a component failed to start.
 int run_process(const Config& config);
 
+// `crawler migrate`: applies pending migrations to DATABASE_URL. Returns 0, or 1 on failure.
+int run_migrations(const Config& config);
+
 }  // namespace crawler::app

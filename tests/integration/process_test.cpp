@@ -74,11 +74,11 @@ TEST(Process, ApiHealthAndReadinessFollowRedis) {
                    {"DATABASE_URL", SharedServices::get().fresh_database_url()}});
   ASSERT_TRUE(poll_until([&] { return answers(port, "/health", 200); }, 20s)) << crawler.log();
   EXPECT_EQ(http_get(url(port, "/health")).body, R"({"status":"ok"})");
-  auto ready = http_get(url(port, "/ready"));
-  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_TRUE(poll_until([&] { return answers(port, "/ready", 200); }, 10s))
+      << http_get(url(port, "/ready")).body;
 
   redis.stop();
-  ready = http_get(url(port, "/ready"));
+  auto ready = http_get(url(port, "/ready"));
   EXPECT_EQ(ready.status, 503) << ready.body;
   auto body = boost::json::parse(ready.body).as_object();
   EXPECT_EQ(body["dependencies"].at("redis").at("status").as_string(), "down");
@@ -205,6 +205,30 @@ TEST(Process, DotEnvFileIsReadAndEnvironmentWins) {
   Crawler crawler({"--process=api", "--env-file", (dir.path() / "app.env").string()},
                   {{"LOG_LEVEL", "debug"}, {"REDIS_URL", SharedServices::get().redis_url()}});
   EXPECT_TRUE(poll_until([&] { return answers(port, "/health", 200); }, 20s)) << crawler.log();
+}
+
+TEST(Process, MigrateSubcommandAndApiStartApplyTheSchema) {
+  auto db = SharedServices::get().fresh_database_url();
+  auto r = run_crawler({"migrate"}, {{"DATABASE_URL", db}});
+  EXPECT_EQ(r.status, ExitStatus::from_exit_code(0)) << r.output;
+  EXPECT_NE(r.output.find("0001_initial"), std::string::npos) << r.output;
+  r = run_crawler({"migrate"}, {{"DATABASE_URL", db}});
+  EXPECT_EQ(r.status, ExitStatus::from_exit_code(0)) << r.output;
+  EXPECT_EQ(r.output.find("0001_initial"), std::string::npos) << "nothing left to apply";
+
+  r = run_crawler(
+      {"migrate"},
+      {{"DATABASE_URL", "postgresql://postgres@127.0.0.1:" + std::to_string(free_port()) + "/x"}});
+  EXPECT_EQ(r.status, ExitStatus::from_exit_code(1)) << r.output;
+
+  // The api applies them at start; /ready waits for it.
+  int port = free_port();
+  auto fresh = SharedServices::get().fresh_database_url();
+  Crawler crawler({"--process=api"}, {{"PORT", std::to_string(port)},
+                                      {"REDIS_URL", SharedServices::get().redis_url()},
+                                      {"DATABASE_URL", fresh}});
+  ASSERT_TRUE(poll_until([&] { return answers(port, "/ready", 200); }, 20s)) << crawler.log();
+  EXPECT_NE(crawler.log().find("0001_initial"), std::string::npos);
 }
 
 TEST(Process, PortInUseFailsStartupClearly) {

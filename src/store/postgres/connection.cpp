@@ -93,6 +93,18 @@ std::vector<Connection::Row> Connection::exec(std::string_view sql,
   return rows;
 }
 
+void Connection::exec_script(std::string_view sql) {
+  PGresult* res = PQexec(pg(conn_), std::string(sql).c_str());
+  auto status = PQresultStatus(res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    std::string msg = trim(PQresultErrorMessage(res));
+    if (msg.empty()) msg = trim(PQerrorMessage(pg(conn_)));
+    PQclear(res);
+    throw Error(msg);
+  }
+  PQclear(res);
+}
+
 std::optional<std::string> ping(const std::string& url, std::chrono::seconds timeout) {
   try {
     auto conn = Connection::connect(url, timeout);

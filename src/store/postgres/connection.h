@@ -35,6 +35,8 @@ class Connection {
   // Runs one statement with text parameters; returns the rows as text (nullopt for NULL).
   using Row = std::vector<std::optional<std::string>>;
   std::vector<Row> exec(std::string_view sql, const std::vector<std::string>& params = {});
+  // Runs SQL text that may hold several statements and no parameters (migrations only).
+  void exec_script(std::string_view sql);
   bool ok() const;
 
  private:
