@@ -8,4 +8,4 @@ function(crawler_target target)
 endfunction()
 
 # Boost.Asio/Beast settings shared by the few translation units that include them.
-set(CRAWLER_ASIO_DEFINITIONS BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+set(CRAWLER_ASIO_DEFINITIONS BOOST_ASIO_NO_DEPRECATED)
