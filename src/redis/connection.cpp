@@ -3,6 +3,7 @@
 #include "redis/connection.h"
 
 #include <span>
+#include <stdexcept>
 #include <utility>
 
 #include "redis/resp_encoder.h"
@@ -18,6 +19,7 @@ struct Connection::Impl {
   std::unique_ptr<Transport> transport;
   RespParser parser;
   bool broken = false;
+  bool push_mode = false;  // send() was used: replies are no longer 1:1 with command()
 
   [[noreturn]] void throw_broken() const {
     throw IoError(label + ": connection is broken (an earlier call failed); reconnect");
@@ -26,16 +28,20 @@ struct Connection::Impl {
   // Sends `request` (holding `count` commands) and returns `count` replies.
   std::vector<Reply> exchange(std::string_view request, std::size_t count, Deadline deadline,
                               std::string_view what) {
+    if (push_mode) {
+      throw std::logic_error(label + ": " + std::string(what) +
+                             " on a connection used with send(); use read_reply()");
+    }
     if (broken) throw_broken();
     std::vector<Reply> replies;
     if (count == 0) return replies;
     replies.reserve(count);
     try {
       if (parser.ready() > 0 || parser.mid_reply()) {
-        // Bytes nobody asked for (SUBSCRIBE or MONITOR output, or a reply to a command we
-        // gave up on) would be taken as the answer to this command.
+        // Bytes nobody asked for (pub/sub or MONITOR output after a command() of SUBSCRIBE
+        // or MONITOR) would be taken as the answer to this command.
         throw IoError(label + ": unexpected data from server before " + std::string(what) +
-                      " (pub/sub and MONITOR are not supported on this connection)");
+                      " (for pub/sub use send() and read_reply(), or redis::Subscriber)");
       }
       transport->exchange(
           request,
@@ -59,6 +65,18 @@ struct Connection::Impl {
       throw IoError(label + ": server sent more replies than commands");
     }
     return replies;
+  }
+
+  void write(const std::string& request, std::optional<std::chrono::milliseconds> timeout,
+             std::string_view what) {
+    if (broken) throw_broken();
+    push_mode = true;
+    try {
+      transport->send(request, Deadline::in(timeout.value_or(options.io_timeout)), what);
+    } catch (...) {
+      broken = true;  // a partial write leaves the server mid-command
+      throw;
+    }
   }
 
   Reply single(std::string request, std::optional<std::chrono::milliseconds> timeout,
@@ -129,7 +147,58 @@ std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::strin
                          Deadline::in(timeout.value_or(impl_->options.io_timeout)), "pipeline");
 }
 
+void Connection::send(std::initializer_list<std::string_view> args,
+                      std::optional<std::chrono::milliseconds> timeout) {
+  if (args.size() == 0) throw std::invalid_argument("redis send: no arguments");
+  impl_->write(encode_command(args), timeout, *args.begin());
+}
+
+void Connection::send(const std::vector<std::string>& args,
+                      std::optional<std::chrono::milliseconds> timeout) {
+  if (args.empty()) throw std::invalid_argument("redis send: no arguments");
+  impl_->write(encode_command(std::span<const std::string>(args)), timeout, args.front());
+}
+
+void Connection::send_pipeline(const std::vector<std::vector<std::string>>& commands,
+                               std::optional<std::chrono::milliseconds> timeout) {
+  std::string request;
+  for (const auto& c : commands) {
+    if (c.empty()) throw std::invalid_argument("redis send: a command has no arguments");
+    append_command(request, std::span<const std::string>(c));
+  }
+  if (!request.empty()) impl_->write(request, timeout, "send");
+}
+
+std::optional<Reply> Connection::read_reply(std::chrono::milliseconds timeout) {
+  Impl& im = *impl_;
+  if (im.broken) im.throw_broken();
+  if (auto r = im.parser.pop()) return r;
+  bool got = false;
+  try {
+    got = im.transport->receive(
+        [&](std::string_view bytes) {
+          im.parser.feed(bytes);
+          return im.parser.ready() > 0;
+        },
+        Deadline::in(timeout), "read");
+  } catch (const ProtocolError& e) {
+    im.broken = true;
+    throw IoError(im.label + ": " + e.what());
+  } catch (...) {
+    im.broken = true;
+    throw;
+  }
+  if (!got) return std::nullopt;
+  return im.parser.pop();
+}
+
+void Connection::interrupt() { impl_->transport->interrupt(); }
+
 bool Connection::broken() const { return impl_->broken; }
+
+bool Connection::push_mode() const { return impl_->push_mode; }
+
+bool Connection::peer_closed() const { return impl_->broken || impl_->transport->peer_closed(); }
 
 const Endpoint& Connection::endpoint() const { return impl_->endpoint; }
 

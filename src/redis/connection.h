@@ -13,6 +13,15 @@
 //     malformed reply) throws IoError and marks the connection broken(); every later call
 //     throws IoError at once. A timed-out call may still be executed by the server: the
 //     caller must treat its outcome as unknown.
+//   - Server pushes (pub/sub) use the lower-level pair send() / read_reply(): send() writes
+//     without waiting, read_reply() waits for whatever the server sends next. A read_reply()
+//     that times out is NOT a failure (the connection stays usable), because "no message
+//     yet" is the normal state of a subscriber. A connection that has used send() stays in
+//     "push mode": command() and pipeline() then throw std::logic_error, because a reply
+//     still in flight for send() would be taken as theirs (a Pool never reuses such a
+//     connection).
+//   - interrupt() is the one thread-safe member: another thread uses it to end a blocking
+//     wait (a subscriber's read_reply, a worker's BRPOPLPUSH) promptly at shutdown.
 //   - Asio stays out of this header (pimpl): including it costs <string>, <vector> and
 //     <chrono>, not Boost.Asio and OpenSSL.
 //   - Secrets: error messages name the endpoint via Endpoint::redacted(), never the
@@ -72,8 +81,38 @@ class Connection {
   std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands,
                               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
+  // Writes commands without reading their replies (for pub/sub: SUBSCRIBE, PING...); read
+  // them with read_reply(). Bounded by `timeout` (default io_timeout). Throws IoError (and
+  // the connection becomes broken()) on failure. Puts the connection in push mode.
+  void send(std::initializer_list<std::string_view> args,
+            std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  void send(const std::vector<std::string>& args,
+            std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  void send_pipeline(const std::vector<std::vector<std::string>>& commands,
+                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  // The next reply the server sends (a reply to send(), or a pushed pub/sub message),
+  // waiting up to `timeout`. std::nullopt when nothing complete arrived in time or after
+  // interrupt(): the connection stays usable and a partly received reply is kept for the
+  // next call. Throws IoError (connection broken()) on I/O failure or a malformed reply.
+  std::optional<Reply> read_reply(std::chrono::milliseconds timeout);
+
+  // Thread-safe (the Connection must outlive the call). Ends the current wait of the thread
+  // using this connection promptly, and every later one at once: read_reply() returns
+  // std::nullopt; command(), pipeline() and send() throw IoError and leave the connection
+  // broken(). Irreversible: meant for shutting down a reader or a blocked worker.
+  void interrupt();
+
   // True once an I/O failure, timeout or protocol error happened; drop the connection.
   bool broken() const;
+
+  // True once send() was used: only send() / read_reply() are allowed from then on.
+  bool push_mode() const;
+
+  // No I/O, cheap: true when broken() or when the kernel has already seen the server close
+  // the connection (restart, CLIENT KILL, idle timeout). A pool checks idle connections with
+  // it before handing them out. False does not promise the next command will succeed.
+  bool peer_closed() const;
 
   const Endpoint& endpoint() const;
 

@@ -10,12 +10,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -60,6 +63,7 @@ struct Transport::Impl {
   std::string label;  // redacted endpoint, for messages
   std::array<char, 16 * 1024> read_buf{};
   bool open = false;
+  std::atomic<bool> interrupted{false};  // the one member other threads touch
 
   tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
 
@@ -91,25 +95,103 @@ struct Transport::Impl {
     throw IoError(label + ": " + std::string(what) + ": " + why);
   }
 
-  // Runs the context until `done()` or the deadline; on timeout aborts and throws.
+  enum class Wait { done, timed_out, interrupted, lost };
+
+  // Runs the context until `done()`, the deadline or an interrupt(). Leaves whatever is
+  // still pending to the caller.
+  template <class Done>
+  Wait wait_until(Done&& done, Deadline deadline) {
+    ioc.restart();
+    while (!done()) {
+      if (interrupted.load(std::memory_order_acquire)) return Wait::interrupted;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline.at) return Wait::timed_out;
+      ioc.run_one_for(deadline.at - now);
+      // Out of work with the operation unfinished: cannot happen with the handlers in this
+      // file, but spinning here would be worse than failing loudly.
+      if (ioc.stopped() && !done() && !interrupted.load(std::memory_order_acquire)) {
+        return Wait::lost;
+      }
+    }
+    return Wait::done;
+  }
+
+  // Runs the context until `done()` or the deadline; on timeout (or interrupt) aborts and
+  // throws.
   template <class Done>
   void run_until(Done&& done, Deadline deadline, std::string_view what,
                  const std::function<void()>& cancel_extra = {}) {
-    ioc.restart();
-    while (!done()) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= deadline.at) {
-        abort_and_drain(cancel_extra);
+    const Wait result = wait_until(done, deadline);
+    if (result == Wait::done) return;
+    abort_and_drain(cancel_extra);
+    switch (result) {
+      case Wait::timed_out:
         fail(what, "timed out after " + std::to_string(deadline.budget.count()) + " ms");
-      }
-      ioc.run_one_for(deadline.at - now);
-      if (ioc.stopped() && !done()) {
-        // Out of work with the operation unfinished: cannot happen with the handlers in
-        // this file, but spinning here would be worse than failing loudly.
-        abort_and_drain(cancel_extra);
+      case Wait::interrupted:
+        fail(what, "interrupted");
+      default:
         fail(what, "internal error: operation lost");
-      }
     }
+  }
+
+  // Writes `request` (unless empty) while reading into `consume` (unless null) until both
+  // are done; see Transport::exchange.
+  void exchange(std::string_view request, const Consumer* consume, Deadline deadline,
+                std::string_view what) {
+    if (!open) fail(what, "connection is closed");
+
+    bool write_done = request.empty();
+    bool read_done = consume == nullptr;
+    error_code write_ec;
+    error_code read_ec;
+    std::exception_ptr consumer_error;
+
+    if (!write_done) {
+      with_stream([&](auto& stream) {
+        asio::async_write(stream, asio::buffer(request.data(), request.size()),
+                          [&](const error_code& e, std::size_t) {
+                            write_ec = e;
+                            write_done = true;
+                          });
+      });
+    }
+
+    // Reads chunk after chunk until the consumer is satisfied. The recursion goes through
+    // the io_context (each read is started from the previous one's handler), not the stack.
+    std::function<void()> read_next = [&] {
+      with_stream([&](auto& stream) {
+        stream.async_read_some(asio::buffer(read_buf), [&](const error_code& e, std::size_t n) {
+          if (e) {
+            read_ec = e;
+            read_done = true;
+            return;
+          }
+          bool enough = false;
+          try {
+            enough = (*consume)(std::string_view(read_buf.data(), n));
+          } catch (...) {
+            // Never let an exception cross Asio: it would leave the write pending.
+            consumer_error = std::current_exception();
+            read_done = true;
+            return;
+          }
+          if (enough) {
+            read_done = true;
+          } else {
+            read_next();
+          }
+        });
+      });
+    };
+    if (!read_done) read_next();
+
+    const auto failed = [&] { return write_ec || read_ec || consumer_error; };
+    run_until([&] { return (write_done && read_done) || failed(); }, deadline, what);
+    if (!failed()) return;
+
+    abort_and_drain();  // the other direction may still be in flight
+    if (consumer_error) std::rethrow_exception(consumer_error);
+    fail(what, describe(write_ec ? write_ec : read_ec));
   }
 
   void setup_tls(const Endpoint& ep, const TlsOptions& opts) {
@@ -222,27 +304,24 @@ bool Transport::is_open() const { return impl_->open; }
 
 void Transport::exchange(std::string_view request, const Consumer& consume, Deadline deadline,
                          std::string_view what) {
+  impl_->exchange(request, &consume, deadline, what);
+}
+
+void Transport::send(std::string_view request, Deadline deadline, std::string_view what) {
+  impl_->exchange(request, nullptr, deadline, what);
+}
+
+bool Transport::receive(const Consumer& consume, Deadline deadline, std::string_view what) {
   Impl& im = *impl_;
   if (!im.open) im.fail(what, "connection is closed");
+  if (im.interrupted.load(std::memory_order_acquire)) return false;
 
-  bool write_done = request.empty();
   bool read_done = false;
-  error_code write_ec;
+  bool satisfied = false;
+  bool cancelling = false;
   error_code read_ec;
   std::exception_ptr consumer_error;
 
-  if (!write_done) {
-    im.with_stream([&](auto& stream) {
-      asio::async_write(stream, asio::buffer(request.data(), request.size()),
-                        [&](const error_code& e, std::size_t) {
-                          write_ec = e;
-                          write_done = true;
-                        });
-    });
-  }
-
-  // Reads chunk after chunk until the consumer is satisfied. The recursion goes through
-  // the io_context (each read is started from the previous one's handler), not the stack.
   std::function<void()> read_next = [&] {
     im.with_stream([&](auto& stream) {
       stream.async_read_some(asio::buffer(im.read_buf), [&](const error_code& e, std::size_t n) {
@@ -251,16 +330,15 @@ void Transport::exchange(std::string_view request, const Consumer& consume, Dead
           read_done = true;
           return;
         }
-        bool enough = false;
+        // Even while cancelling: bytes that arrived are handed over, never dropped.
         try {
-          enough = consume(std::string_view(im.read_buf.data(), n));
+          satisfied = consume(std::string_view(im.read_buf.data(), n));
         } catch (...) {
-          // Never let an exception cross Asio: it would leave the write pending.
           consumer_error = std::current_exception();
           read_done = true;
           return;
         }
-        if (enough) {
+        if (satisfied || cancelling) {
           read_done = true;
         } else {
           read_next();
@@ -270,13 +348,49 @@ void Transport::exchange(std::string_view request, const Consumer& consume, Dead
   };
   read_next();
 
-  const auto failed = [&] { return write_ec || read_ec || consumer_error; };
-  im.run_until([&] { return (write_done && read_done) || failed(); }, deadline, what);
-  if (!failed()) return;
+  const Impl::Wait result = im.wait_until([&] { return read_done; }, deadline);
+  if (result == Impl::Wait::lost) {
+    im.abort_and_drain();
+    im.fail(what, "internal error: operation lost");
+  }
+  if (result != Impl::Wait::done) {
+    // Time is up (or interrupted): cancel the read and run its handler, which either reports
+    // operation_aborted (nothing was read) or delivers bytes that won the race.
+    cancelling = true;
+    error_code ignored;
+    im.socket().cancel(ignored);
+    im.ioc.restart();
+    while (!read_done && im.ioc.run_one() > 0) {
+    }
+  }
+  if (consumer_error) {
+    im.abort_and_drain();
+    std::rethrow_exception(consumer_error);
+  }
+  if (read_ec && !(cancelling && read_ec == asio::error::operation_aborted)) {
+    im.abort_and_drain();
+    im.fail(what, describe(read_ec));
+  }
+  return satisfied;
+}
 
-  im.abort_and_drain();  // the other direction may still be in flight
-  if (consumer_error) std::rethrow_exception(consumer_error);
-  im.fail(what, describe(write_ec ? write_ec : read_ec));
+void Transport::interrupt() {
+  impl_->interrupted.store(true, std::memory_order_release);
+  // Wakes run_one_for() in the thread that owns the transport; harmless if none waits (the
+  // no-op then runs during the next wait, which sees the flag first).
+  asio::post(impl_->ioc, [] {});
+}
+
+bool Transport::peer_closed() const {
+  if (!impl_->open) return true;
+  // POLLRDHUP: the peer sent FIN (a Redis restart, CLIENT KILL, an idle `timeout`). Plain
+  // POLLIN is not a sign of death: a TLS 1.3 server sends session tickets after the
+  // handshake, which sit unread until the next command.
+  pollfd p{};
+  p.fd = impl_->socket().native_handle();
+  p.events = POLLRDHUP;
+  if (::poll(&p, 1, 0) <= 0) return false;
+  return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 }  // namespace crawler::redis
