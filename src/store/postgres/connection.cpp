@@ -1,6 +1,7 @@
 #include "store/postgres/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 namespace crawler::store::postgres {
 namespace {
@@ -10,6 +11,50 @@ PGconn* pg(void* p) { return static_cast<PGconn*>(p); }
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+// Throws the right exception for a failed result: ConnectionLost when the connection is gone,
+// Error with the SQLSTATE otherwise. Clears `res`.
+[[noreturn]] void throw_failure(PGconn* conn, PGresult* res) {
+  std::string msg = res ? trim(PQresultErrorMessage(res)) : std::string();
+  if (msg.empty()) msg = trim(PQerrorMessage(conn));
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  PQclear(res);
+  // Class 08 is "connection exception"; 57P01-57P03 are the server shutting down or
+  // restarting (admin_shutdown, crash_shutdown, cannot_connect_now).
+  if (PQstatus(conn) == CONNECTION_BAD || sqlstate.starts_with("08") ||
+      sqlstate.starts_with("57P0"))
+    throw ConnectionLost("PostgreSQL connection lost: " + msg);
+  throw Error(msg, sqlstate);
+}
+
+std::vector<Connection::Row> rows_of(PGresult* res) {
+  std::vector<Connection::Row> rows;
+  int n = PQntuples(res), m = PQnfields(res);
+  rows.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    Connection::Row row;
+    row.reserve(m);
+    for (int j = 0; j < m; ++j) {
+      if (PQgetisnull(res, i, j))
+        row.emplace_back(std::nullopt);
+      else
+        row.emplace_back(std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
+    }
+    rows.push_back(std::move(row));
+  }
+  PQclear(res);
+  return rows;
+}
+
+std::vector<Connection::Row> exec_raw(PGconn* conn, std::string_view sql,
+                                      const std::vector<const char*>& values) {
+  PGresult* res = PQexecParams(conn, std::string(sql).c_str(), static_cast<int>(values.size()),
+                               nullptr, values.data(), nullptr, nullptr, 0);
+  auto status = PQresultStatus(res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_failure(conn, res);
+  return rows_of(res);
 }
 
 }  // namespace
@@ -66,42 +111,29 @@ std::vector<Connection::Row> Connection::exec(std::string_view sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  PGresult* res = PQexecParams(pg(conn_), std::string(sql).c_str(), static_cast<int>(params.size()),
-                               nullptr, values.data(), nullptr, nullptr, 0);
-  auto status = PQresultStatus(res);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    std::string msg = trim(PQresultErrorMessage(res));
-    if (msg.empty()) msg = trim(PQerrorMessage(pg(conn_)));
-    PQclear(res);
-    throw Error(msg);
-  }
-  std::vector<Row> rows;
-  int n = PQntuples(res), m = PQnfields(res);
-  rows.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    Row row;
-    row.reserve(m);
-    for (int j = 0; j < m; ++j) {
-      if (PQgetisnull(res, i, j))
-        row.emplace_back(std::nullopt);
-      else
-        row.emplace_back(std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
-    }
-    rows.push_back(std::move(row));
-  }
-  PQclear(res);
-  return rows;
+  return exec_raw(pg(conn_), sql, values);
+}
+
+std::vector<Connection::Row> Connection::exec(std::string_view sql, const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const auto& p : params.values()) values.push_back(p ? p->c_str() : nullptr);
+  return exec_raw(pg(conn_), sql, values);
+}
+
+bool Connection::reusable() const {
+  PGconn* conn = pg(conn_);
+  if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) return false;
+  pollfd fd{PQsocket(conn), POLLIN, 0};
+  if (fd.fd < 0) return false;
+  int ready = ::poll(&fd, 1, 0);
+  return ready == 0;  // readable (data, EOF, error) while idle: not reusable
 }
 
 void Connection::exec_script(std::string_view sql) {
   PGresult* res = PQexec(pg(conn_), std::string(sql).c_str());
   auto status = PQresultStatus(res);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    std::string msg = trim(PQresultErrorMessage(res));
-    if (msg.empty()) msg = trim(PQerrorMessage(pg(conn_)));
-    PQclear(res);
-    throw Error(msg);
-  }
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_failure(pg(conn_), res);
   PQclear(res);
 }
 
