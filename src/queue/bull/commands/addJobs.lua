@@ -1,0 +1,74 @@
+--[[
+  addJobs: adds one or more jobs in one call (Queue#add and #addBulk).
+
+  Per job, as Bull 4 stores it: the id counter is advanced (custom ids consume a value too);
+  a custom id that exists already adds nothing and publishes `duplicated@token`; otherwise the
+  hash gets name, data, opts, timestamp, delay, priority. A delayed job goes to the delayed
+  zset (score = due * 0x1000 + counter % 4096) and its due time is published on the delayed
+  channel, so Node workers re-arm their timers; any other job goes to wait (paused when the
+  queue is paused) by LPUSH / RPUSH (lifo) or by priority, and `waiting@token` is published.
+
+  KEYS[1] wait
+  KEYS[2] paused
+  KEYS[3] meta-paused
+  KEYS[4] id (counter)
+  KEYS[5] delayed
+  KEYS[6] priority
+  KEYS[7] base ("<prefix>:<queue>:"; job keys are base .. id and share its hash tag)
+
+  ARGV[1] token (names this producer in event channels)
+  ARGV[2] number of jobs N
+  then 7 values per job:
+    custom id ("" for none), name, data, opts JSON, timestamp, delay (ms), priority
+  ARGV[3 + 7*N] "1" for lifo per job, as a string of N characters "0"/"1"
+
+  Returns: the N job ids (existing id for a duplicate).
+]]
+local rcall = redis.call
+--- @include "insertByPriority"
+
+local base = KEYS[7]
+local token = ARGV[1]
+local n = tonumber(ARGV[2])
+local lifoFlags = ARGV[3 + 7 * n]
+local last = rcall("INCRBY", KEYS[4], n)
+local paused = rcall("EXISTS", KEYS[3]) == 1
+local target = paused and KEYS[2] or KEYS[1]
+local waitingChannel = KEYS[1] .. "ing@" .. token
+local ids = {}
+
+for i = 1, n do
+  local a = 3 + (i - 1) * 7
+  local counter = last - n + i
+  local id = ARGV[a]
+  if id == "" then id = tostring(counter) end
+  local jobKey = base .. id
+  if ARGV[a] ~= "" and rcall("EXISTS", jobKey) == 1 then
+    rcall("PUBLISH", base .. "duplicated@" .. token, id)
+  else
+    local timestamp = tonumber(ARGV[a + 4])
+    local delay = tonumber(ARGV[a + 5])
+    local priority = tonumber(ARGV[a + 6])
+    rcall("HSET", jobKey, "name", ARGV[a + 1], "data", ARGV[a + 2], "opts", ARGV[a + 3],
+      "timestamp", ARGV[a + 4], "delay", ARGV[a + 5], "priority", ARGV[a + 6])
+    if delay > 0 then
+      local due = timestamp + delay
+      rcall("ZADD", KEYS[5], due * 0x1000 + bit.band(counter, 0xfff), id)
+      rcall("PUBLISH", KEYS[5], due)
+    else
+      if priority == 0 then
+        if string.sub(lifoFlags, i, i) == "1" then
+          rcall("RPUSH", target, id)
+        else
+          rcall("LPUSH", target, id)
+        end
+      else
+        insertByPriority(KEYS[6], target, id, priority)
+      end
+      rcall("PUBLISH", waitingChannel, id)
+    end
+  end
+  ids[i] = id
+end
+
+return ids

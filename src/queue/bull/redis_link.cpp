@@ -1,0 +1,86 @@
+// RedisLink (see redis_link.h).
+#include "queue/bull/redis_link.h"
+
+#include <utility>
+
+#include "queue/errors.h"
+#include "redis/errors.h"
+
+namespace crawler::queue::bull {
+
+RedisLink::RedisLink(redis::Endpoint endpoint, redis::Connection::Options options)
+    : endpoint_(std::move(endpoint)), options_(std::move(options)) {}
+
+redis::Connection& RedisLink::connection() {
+  if (connection_ && connection_->broken()) connection_.reset();
+  if (!connection_) {
+    connection_ = redis::Connection::connect(endpoint_, options_);
+    try {
+      load_scripts();
+    } catch (...) {
+      connection_.reset();
+      throw;
+    }
+  }
+  return *connection_;
+}
+
+void RedisLink::load_scripts() {
+  std::vector<std::vector<std::string>> loads;
+  for (const auto& s : scripts()) loads.push_back({"SCRIPT", "LOAD", s.text});
+  const auto replies = connection_->pipeline(loads);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    const auto& s = scripts()[i];
+    if (replies[i].is_error()) {
+      throw Error("SCRIPT LOAD " + s.name + " failed: " + replies[i].str());
+    }
+    if (!replies[i].is_string() || replies[i].str() != s.sha1) {
+      throw Error("SCRIPT LOAD " + s.name + " answered an unexpected digest");
+    }
+  }
+}
+
+// Drops the connection when a call broke it, so the next call starts afresh.
+template <class F>
+auto RedisLink::guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const redis::IoError&) {
+    connection_.reset();
+    throw;
+  }
+}
+
+redis::Reply RedisLink::eval(const Script& script, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args,
+                             std::optional<std::chrono::milliseconds> timeout) {
+  std::vector<std::string> cmd;
+  cmd.reserve(3 + keys.size() + args.size());
+  cmd.push_back("EVALSHA");
+  cmd.push_back(script.sha1);
+  cmd.push_back(std::to_string(keys.size()));
+  cmd.insert(cmd.end(), keys.begin(), keys.end());
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  return guarded([&] {
+    redis::Reply r = connection().command(cmd, timeout);
+    if (r.is_error() && r.str().starts_with("NOSCRIPT")) {
+      const redis::Reply loaded = connection().command({"SCRIPT", "LOAD", script.text});
+      if (loaded.is_error()) throw Error("SCRIPT LOAD " + script.name + ": " + loaded.str());
+      r = connection().command(cmd, timeout);
+    }
+    if (r.is_error()) throw Error("queue script " + script.name + " failed: " + r.str());
+    return r;
+  });
+}
+
+redis::Reply RedisLink::command(const std::vector<std::string>& args,
+                                std::optional<std::chrono::milliseconds> timeout) {
+  return guarded([&] { return connection().command(args, timeout); });
+}
+
+std::vector<redis::Reply> RedisLink::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  return guarded([&] { return connection().pipeline(commands); });
+}
+
+}  // namespace crawler::queue::bull

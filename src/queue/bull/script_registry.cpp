@@ -1,0 +1,79 @@
+// Script registry (see script_registry.h).
+#include "queue/bull/script_registry.h"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace crawler::queue::bull {
+
+std::string expand_includes(std::string_view text, std::span<const EmbeddedScript> all) {
+  static constexpr std::string_view kDirective = "--- @include \"";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    const std::string_view line = text.substr(pos, eol - pos);
+    if (line.starts_with(kDirective)) {
+      const auto close = line.find('"', kDirective.size());
+      if (close == std::string_view::npos) throw std::logic_error("bad @include line");
+      const std::string wanted =
+          "includes/" + std::string(line.substr(kDirective.size(), close - kDirective.size()));
+      const EmbeddedScript* found = nullptr;
+      for (const auto& s : all) {
+        if (s.name == wanted) found = &s;
+      }
+      if (found == nullptr) throw std::logic_error("unknown Lua include " + wanted);
+      out += found->text;
+      if (!out.empty() && out.back() != '\n') out += '\n';
+    } else {
+      out += line;
+      if (eol < text.size()) out += '\n';
+    }
+    pos = eol + 1;
+  }
+  return out;
+}
+
+std::string sha1_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
+    throw std::runtime_error("SHA1 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+const std::vector<Script>& scripts() {
+  static const std::vector<Script> all = [] {
+    std::vector<Script> v;
+    const auto embedded = embedded_scripts();
+    for (const auto& e : embedded) {
+      if (e.name.starts_with("includes/")) continue;
+      Script s;
+      s.name = std::string(e.name);
+      s.text = expand_includes(e.text, embedded);
+      s.sha1 = sha1_hex(s.text);
+      v.push_back(std::move(s));
+    }
+    return v;
+  }();
+  return all;
+}
+
+const Script& script(std::string_view name) {
+  for (const auto& s : scripts()) {
+    if (s.name == name) return s;
+  }
+  throw std::logic_error("unknown queue script " + std::string(name));
+}
+
+}  // namespace crawler::queue::bull

@@ -1,0 +1,588 @@
+// The Bull backend's Worker: N handler threads fed by one dispatcher thread.
+//
+// Design:
+//   - The dispatcher owns the worker's Redis connection and is the only thread that moves
+//     jobs: it takes jobs for free slots, records outcomes, renews locks, promotes due
+//     delayed jobs and runs the stalled check. Handler threads only run handlers (and, for
+//     progress()/log(), use a second, shared connection).
+//   - Batching is the point of this shape. Outcomes that arrive while the dispatcher is
+//     busy accumulate, and one completeAndFetch call records all completions and takes as
+//     many new jobs as there are free slots. At concurrency 1 this is Bull's own "finish
+//     one, fetch one"; at 16 one script call serves many jobs. Failures are rare and go one
+//     by one through moveToFailed. The data layout, lock semantics and events stay Bull's.
+//   - A drained queue is watched with BRPOPLPUSH on the same connection when no job is in
+//     flight (nothing else can happen meanwhile), bounded by drain_block and by the next
+//     timer; with jobs in flight the dispatcher waits for outcomes and polls every 100 ms.
+//     A job moved by BRPOPLPUSH is locked by the next completeAndFetch (its `claimed`
+//     argument); a crash in between leaves it in active without a lock, which the stalled
+//     check recovers (Bull has the same window).
+//   - Job timeout: when a try runs past opts.timeout, the dispatcher fails it with Bull's
+//     reason ("Promise timed out after N milliseconds") and tells the handler cancelled();
+//     the slot stays busy until the handler returns, and its late result is dropped. C++
+//     cannot kill a thread, so a handler that never looks at cancelled() holds its slot.
+//   - Redis failures never end the dispatcher: it drops the connection, waits with
+//     exponential backoff (reconnect_min doubling to reconnect_max) and retries the same
+//     step. Recording outcomes is safe to repeat (a repeat finds the lock gone and is
+//     ignored). A fetch whose reply was lost leaves its jobs locked in active; they return
+//     to wait through the stalled check once the lock expires, so no job is lost.
+//   - Data that is not JSON fails the job at once with a clear reason and no retry: no try
+//     can fix it, and the worker goes on.
+//   - stop(deadline): no new jobs; in-flight ones finish and are recorded. Past the
+//     deadline handlers are told cancelled(), the dispatcher gives up, and what was not
+//     recorded is left to the stalled check. The destructor joins every thread.
+#include "queue/bull/worker.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "queue/bull/job_hash.h"
+#include "queue/bull/opts_json.h"
+#include "queue/bull/redis_link.h"
+#include "queue/bull/score.h"
+#include "redis/errors.h"
+
+namespace crawler::queue::bull {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct Outcome {
+  std::size_t slot = 0;
+  bool ok = false;
+  bool final = false;  // fail without retry (bad data)
+  std::string value;   // return value JSON, or failure reason
+};
+
+struct Slot {
+  std::optional<Job> job;  // set by the dispatcher, cleared by the handler when done
+  bool busy = false;       // from hand-out until the handler returned
+  bool abandoned = false;  // timed out: the outcome was recorded already
+  std::optional<Clock::time_point> deadline;
+  std::atomic<bool> cancelled{false};
+  std::condition_variable cv;
+};
+
+class BullWorker;
+
+class Context final : public JobContext {
+ public:
+  Context(BullWorker& worker, const Job& job, const Slot& slot)
+      : worker_(worker), job_(job), slot_(slot) {}
+  const Job& job() const override { return job_; }
+  void progress(std::string_view json) override;
+  void log(std::string_view line) override;
+  bool cancelled() const override { return slot_.cancelled.load(); }
+
+ private:
+  BullWorker& worker_;
+  const Job& job_;
+  const Slot& slot_;
+};
+
+class BullWorker final : public Worker {
+ public:
+  BullWorker(const QueueSite& site, const WorkerOptions& options, Handler handler)
+      : site_(site),
+        options_(options),
+        handler_(std::move(handler)),
+        token_(random_token()),
+        link_(site.endpoint, site.connection),
+        side_link_(site.endpoint, site.connection),
+        slots_(static_cast<std::size_t>(std::max(1, options.concurrency))),
+        in_flight_(slots_.size()) {
+    if (options_.concurrency < 1) throw std::invalid_argument("worker concurrency must be >= 1");
+    options_.fetch_batch = std::clamp(options_.fetch_batch, 1, 1000);
+  }
+
+  ~BullWorker() override {
+    if (started_) stop(milliseconds(0));
+    join_all();
+  }
+
+  void start() override {
+    if (started_) throw std::logic_error("Worker::start called twice");
+    started_ = true;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      handlers_.emplace_back([this, i] { handler_loop(i); });
+    }
+    dispatcher_ = std::thread([this] { dispatch_loop(); });
+  }
+
+  bool stop(milliseconds deadline) override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    std::unique_lock lock(mutex_);
+    const bool clean = done_cv_.wait_for(lock, deadline, [&] { return dispatcher_done_; });
+    if (!clean) {
+      hard_stop_ = true;
+      for (auto& s : slots_) s.cancelled = true;
+      wake_.notify_all();
+    }
+    return clean && !gave_up_;
+  }
+
+  WorkerStats stats() const override {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
+  // Called from handler threads through Context.
+  void side_call(const Script& s, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args, const char* what) {
+    std::lock_guard lock(side_mutex_);
+    milliseconds delay = options_.reconnect_min;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        side_link_.eval(s, keys, args);
+        return;
+      } catch (const redis::IoError& e) {
+        if (attempt >= 5) throw BackendUnavailable(std::string(what) + ": " + e.what());
+      } catch (const redis::Error& e) {
+        throw BackendUnavailable(std::string(what) + ": " + e.what());
+      }
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, options_.reconnect_max);
+    }
+  }
+
+  const Keys& keys() const { return site_.keys; }
+
+ private:
+  // ---- handler threads ----
+
+  void handler_loop(std::size_t index) {
+    Slot& slot = slots_[index];
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mutex_);
+        slot.cv.wait(lock, [&] { return slot.job.has_value() || dispatcher_done_; });
+        if (!slot.job) return;
+        job = std::move(*slot.job);
+        slot.job.reset();
+      }
+      Outcome out = run_handler(index, job, slot);
+      {
+        std::lock_guard lock(mutex_);
+        if (!slot.abandoned) outcomes_.push_back(std::move(out));
+        slot.busy = false;
+        slot.abandoned = false;
+        slot.deadline.reset();
+      }
+      wake_.notify_all();
+    }
+  }
+
+  Outcome run_handler(std::size_t index, const Job& job, const Slot& slot) {
+    Outcome out;
+    out.slot = index;
+    boost::json::error_code ec;
+    boost::json::parse(job.data, ec);
+    if (ec) {
+      out.final = true;
+      out.value = "job data is not valid JSON (" + ec.message() + ")";
+      return out;
+    }
+    try {
+      Context ctx(*this, job, slot);
+      out.value = handler_(ctx);
+      if (out.value.empty()) out.value = "null";
+      ec = {};
+      boost::json::parse(out.value, ec);
+      if (ec) {
+        out.value = "handler returned a value that is not JSON (" + ec.message() + ")";
+        return out;
+      }
+      out.ok = true;
+    } catch (const std::exception& e) {
+      out.value = e.what();
+    } catch (...) {
+      out.value = "handler threw a non-standard exception";
+    }
+    return out;
+  }
+
+  // ---- dispatcher ----
+
+  void dispatch_loop() {
+    auto now = Clock::now();
+    next_stalled_check_ = now;  // Bull checks once at start, then every stalledInterval
+    next_renew_ = now + options_.lock_renew_time;
+    next_delayed_ = now;
+    bool drained = false;
+    std::string claimed;
+
+    for (;;) {
+      std::vector<Outcome> outcomes;
+      bool stopping = false;
+      std::size_t free = 0;
+      {
+        std::lock_guard lock(mutex_);
+        outcomes.swap(outcomes_);
+        stopping = stopping_;
+        for (auto& s : slots_) {
+          if (!s.busy) ++free;
+        }
+        collect_timeouts(outcomes);
+      }
+      if (hard_stop_) break;
+
+      // Failures one by one, then completions batched with the next fetch.
+      std::vector<Outcome> completions;
+      for (auto& o : outcomes) {
+        if (o.ok) {
+          completions.push_back(std::move(o));
+        } else {
+          record_failure(o);
+        }
+      }
+      const std::size_t want = stopping ? 0 : std::min<std::size_t>(free, options_.fetch_batch);
+      const bool poll = want > 0 && (!drained || Clock::now() >= next_poll_);
+      if (!completions.empty() || poll || !claimed.empty()) {
+        auto fetched = complete_and_fetch(completions, poll || !claimed.empty() ? want : 0,
+                                          claimed, !drained);
+        if (hard_stop_) break;
+        claimed.clear();
+        if (poll) {
+          drained = fetched.size() < want;
+          next_poll_ = Clock::now() + milliseconds(100);
+        }
+        hand_out(std::move(fetched));
+      }
+      run_timers();
+      if (hard_stop_) break;
+
+      std::unique_lock lock(mutex_);
+      const bool idle = std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
+      if (stopping_ && idle && outcomes_.empty()) break;
+      if (!outcomes_.empty() || (stopping_ && !stopping)) continue;
+      if (idle && drained && !stopping_) {
+        // Nothing in flight: only a new job or a timer can give work, so block on the list.
+        lock.unlock();
+        claimed = block_for_job(next_timer());
+        continue;
+      }
+      const auto wake_at =
+          std::min(next_timer(), drained ? next_poll_ : Clock::now() + milliseconds(100));
+      if (!drained && want > 0 && !stopping_) continue;  // more jobs may be waiting
+      wake_.wait_until(lock, std::min(wake_at, earliest_deadline()));
+    }
+
+    std::lock_guard lock(mutex_);
+    dispatcher_done_ = true;
+    done_cv_.notify_all();
+    for (auto& s : slots_) s.cv.notify_all();
+  }
+
+  Clock::time_point next_timer() const {
+    return std::min({next_stalled_check_, next_renew_, next_delayed_});
+  }
+
+  // Under mutex_.
+  Clock::time_point earliest_deadline() const {
+    auto t = Clock::time_point::max();
+    for (const auto& s : slots_) {
+      if (s.busy && !s.abandoned && s.deadline) t = std::min(t, *s.deadline);
+    }
+    return t;
+  }
+
+  // Under mutex_: tries past their timeout fail now; their handlers are told to stop.
+  void collect_timeouts(std::vector<Outcome>& outcomes) {
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      Slot& s = slots_[i];
+      if (s.busy && !s.abandoned && s.deadline && *s.deadline <= now) {
+        s.abandoned = true;
+        s.cancelled = true;
+        Outcome o;
+        o.slot = i;
+        o.value = "Promise timed out after " +
+                  std::to_string(in_flight_[i].opts.timeout.value_or(milliseconds(0)).count()) +
+                  " milliseconds";
+        outcomes.push_back(std::move(o));
+      }
+    }
+  }
+
+  // Runs f until it gets through Redis, reconnecting with backoff; false when the stop
+  // deadline passed first.
+  template <class F>
+  bool with_redis(F&& f) {
+    milliseconds delay = options_.reconnect_min;
+    for (;;) {
+      try {
+        f();
+        return true;
+      } catch (const redis::IoError& e) {
+        link_.drop();
+        {
+          std::lock_guard lock(mutex_);
+          ++stats_.reconnects;
+        }
+        std::fprintf(stderr, "queue worker: Redis unavailable (%s), retrying in %lld ms\n",
+                     e.what(), static_cast<long long>(delay.count()));
+      } catch (const redis::Error& e) {
+        link_.drop();
+        std::fprintf(stderr, "queue worker: Redis error (%s), retrying in %lld ms\n", e.what(),
+                     static_cast<long long>(delay.count()));
+      }
+      const auto until = Clock::now() + delay;
+      while (Clock::now() < until) {
+        if (hard_stop_) {
+          gave_up_ = true;
+          return false;
+        }
+        std::this_thread::sleep_for(std::min(milliseconds(20), delay));
+      }
+      delay = std::min(delay * 2, options_.reconnect_max);
+    }
+  }
+
+  std::vector<Job> complete_and_fetch(const std::vector<Outcome>& completions, std::size_t want,
+                                      const std::string& claimed, bool announce_drained) {
+    const Keys& k = site_.keys;
+    std::vector<std::string> args = {token_,
+                                     std::to_string(options_.lock_duration.count()),
+                                     "",  // timestamp, set per attempt
+                                     std::to_string(want),
+                                     claimed,
+                                     announce_drained ? "1" : "0",
+                                     std::to_string(completions.size())};
+    for (const auto& c : completions) {
+      const Job& job = in_flight_[c.slot];
+      args.push_back(job.id);
+      args.push_back(c.value);
+      args.push_back(std::to_string(job.opts.remove_on_complete.count()));
+      args.push_back("{\"jobId\":" + json_quote(job.id) + ",\"val\":" + json_quote(c.value) + "}");
+    }
+    const std::vector<std::string> keys = {k.active(),  k.completed(), k.wait(),
+                                           k.priority(), k.stalled(),  k.base(),
+                                           k.key("active@" + token_), k.key("drained")};
+    std::vector<Job> fetched;
+    redis::Reply reply;
+    const bool ok = with_redis([&] {
+      args[2] = std::to_string(now_ms());
+      reply = link_.eval(script("completeAndFetch"), keys, args);
+    });
+    if (!ok) return fetched;
+    const auto& codes = reply.elements().at(0).elements();
+    std::int64_t done = 0, lost = 0;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (codes[i].integer() == 0) {
+        ++done;
+      } else {
+        ++lost;
+        std::fprintf(stderr, "queue worker: job %s not recorded as completed (code %lld)\n",
+                     in_flight_[completions[i].slot].id.c_str(),
+                     static_cast<long long>(codes[i].integer()));
+      }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      stats_.completed += done;
+      stats_.lost_locks += lost;
+    }
+    const auto& jobs = reply.elements().at(1).elements();
+    const std::int64_t processed = now_ms();
+    for (std::size_t i = 0; i + 1 < jobs.size(); i += 2) {
+      Job job = job_from_fields(jobs[i].str(), jobs[i + 1].elements());
+      job.processed_on = processed;
+      fetched.push_back(std::move(job));
+    }
+    return fetched;
+  }
+
+  void record_failure(const Outcome& o) {
+    const Keys& k = site_.keys;
+    const Job& job = in_flight_[o.slot];
+    const int attempts_made = job.attempts_made + 1;
+    std::string action = "failed";
+    std::string extra = std::to_string(job.opts.remove_on_fail.count());
+    std::optional<Clock::time_point> promote_at;
+    if (!o.final && attempts_made < job.opts.attempts) {
+      const auto delay = backoff_delay(job.opts.backoff, attempts_made);
+      if (delay && delay->count() > 0) {
+        action = "delayed";
+        extra = std::to_string(delayed_score(now_ms() + delay->count(), id_low_bits(job.id)));
+        promote_at = Clock::now() + *delay;
+      } else {
+        action = "retry";
+        extra = job.opts.lifo ? "1" : "0";
+      }
+    }
+    const std::string stack =
+        append_stacktrace(job.stacktrace, o.value, job.opts.stack_trace_limit);
+    const std::string payload =
+        "{\"jobId\":" + json_quote(job.id) + ",\"val\":" + json_quote(o.value) + "}";
+    redis::Reply reply;
+    const bool ok = with_redis([&] {
+      reply = link_.eval(script("moveToFailed"),
+                         {k.active(), k.failed(), k.delayed(), k.wait(), k.paused(),
+                          k.meta_paused(), k.priority(), k.stalled(), k.job(job.id),
+                          k.lock(job.id)},
+                         {job.id, token_, std::to_string(now_ms()), o.value, stack,
+                          std::to_string(attempts_made), action, extra, payload});
+    });
+    std::lock_guard lock(mutex_);
+    ++stats_.failed;
+    if (ok && reply.is_integer() && reply.integer() != 0) ++stats_.lost_locks;
+    if (promote_at) next_delayed_ = std::min(next_delayed_, *promote_at);
+  }
+
+  void hand_out(std::vector<Job> jobs) {
+    if (jobs.empty()) return;
+    std::lock_guard lock(mutex_);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < slots_.size() && next < jobs.size(); ++i) {
+      Slot& s = slots_[i];
+      if (s.busy) continue;
+      Job& job = jobs[next++];
+      in_flight_[i] = job;
+      s.busy = true;
+      s.abandoned = false;
+      s.cancelled = false;
+      s.deadline.reset();
+      if (job.opts.timeout) s.deadline = Clock::now() + *job.opts.timeout;
+      s.job = std::move(job);
+      s.cv.notify_one();
+    }
+  }
+
+  // Bounded wait for a job while nothing is in flight; returns its id ("" for none).
+  std::string block_for_job(Clock::time_point wake_at) {
+    const auto left = std::chrono::duration_cast<milliseconds>(wake_at - Clock::now());
+    const auto block = std::min(left, options_.drain_block);
+    if (block < milliseconds(10)) return "";
+    const Keys& k = site_.keys;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(block.count()) / 1000.0);
+    std::string id;
+    with_redis([&] {
+      const auto r = link_.command({"BRPOPLPUSH", k.wait(), k.active(), seconds},
+                                   block + site_.connection.io_timeout);
+      id = r.is_string() ? r.str() : "";
+    });
+    return id;
+  }
+
+  void run_timers() {
+    const Keys& k = site_.keys;
+    const auto now = Clock::now();
+    if (now >= next_delayed_) {
+      redis::Reply r;
+      if (!with_redis([&] {
+            r = link_.eval(script("promoteDelayed"),
+                           {k.delayed(), k.wait(), k.priority(), k.paused(), k.meta_paused(),
+                            k.base()},
+                           {std::to_string(now_ms()), token_});
+          })) {
+        return;
+      }
+      auto next = Clock::now() + options_.delayed_guard_interval;
+      if (r.is_integer()) {
+        const auto due_in = milliseconds(r.integer() - now_ms());
+        next = std::min(next, Clock::now() + std::max(due_in, milliseconds(0)));
+      }
+      next_delayed_ = next;
+    }
+    if (now >= next_renew_) {
+      std::vector<std::string> args = {token_, std::to_string(options_.lock_duration.count())};
+      {
+        std::lock_guard lock(mutex_);
+        for (std::size_t i = 0; i < slots_.size(); ++i) {
+          if (slots_[i].busy && !slots_[i].abandoned) args.push_back(in_flight_[i].id);
+        }
+      }
+      if (args.size() > 2) {
+        redis::Reply r;
+        with_redis([&] { r = link_.eval(script("extendLocks"), {k.stalled(), k.base()}, args); });
+      }
+      next_renew_ = Clock::now() + options_.lock_renew_time;
+    }
+    if (now >= next_stalled_check_) {
+      redis::Reply r;
+      with_redis([&] {
+        r = link_.eval(script("moveStalledJobsToWait"),
+                       {k.stalled(), k.wait(), k.active(), k.failed(), k.stalled_check(),
+                        k.meta_paused(), k.paused(), k.base()},
+                       {std::to_string(options_.max_stalled_count), std::to_string(now_ms()),
+                        std::to_string(options_.stalled_interval.count())});
+      });
+      next_stalled_check_ = Clock::now() + options_.stalled_interval;
+    }
+  }
+
+  void join_all() {
+    if (dispatcher_.joinable()) dispatcher_.join();
+    for (auto& t : handlers_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  QueueSite site_;
+  WorkerOptions options_;
+  Handler handler_;
+  std::string token_;
+  RedisLink link_;       // dispatcher thread only
+  RedisLink side_link_;  // progress/log from handler threads, under side_mutex_
+  std::mutex side_mutex_;
+
+  mutable std::mutex mutex_;  // guards everything below except the dispatcher-only fields
+  std::condition_variable wake_;
+  std::condition_variable done_cv_;
+  std::vector<Slot> slots_;
+  // Slot -> the job it holds. Written and read by the dispatcher only (handlers get copies).
+  std::vector<Job> in_flight_;
+  std::vector<Outcome> outcomes_;
+  bool stopping_ = false;
+  bool dispatcher_done_ = false;
+  std::atomic<bool> hard_stop_{false};
+  std::atomic<bool> gave_up_{false};
+  WorkerStats stats_;
+  bool started_ = false;
+
+  // Dispatcher-only.
+  Clock::time_point next_stalled_check_{};
+  Clock::time_point next_renew_{};
+  Clock::time_point next_delayed_{};
+  Clock::time_point next_poll_{};
+
+  std::thread dispatcher_;
+  std::vector<std::thread> handlers_;
+};
+
+void Context::progress(std::string_view json) {
+  const Keys& k = worker_.keys();
+  const std::string text(json);
+  boost::json::error_code ec;
+  boost::json::parse(text, ec);
+  if (ec) throw std::invalid_argument("progress is not JSON: " + ec.message());
+  worker_.side_call(script("updateProgress"), {k.job(job_.id), k.key("progress")},
+                    {text, "{\"jobId\":" + json_quote(job_.id) + ",\"progress\":" + text + "}"},
+                    "progress");
+}
+
+void Context::log(std::string_view line) {
+  const Keys& k = worker_.keys();
+  worker_.side_call(script("addLog"), {k.job(job_.id), k.logs(job_.id)}, {std::string(line)},
+                    "log");
+}
+
+}  // namespace
+
+std::unique_ptr<Worker> make_bull_worker(const QueueSite& site, const WorkerOptions& options,
+                                         Handler handler) {
+  return std::make_unique<BullWorker>(site, options, std::move(handler));
+}
+
+}  // namespace crawler::queue::bull
