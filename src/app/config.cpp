@@ -18,6 +18,20 @@ std::int64_t parse_int(std::string_view v, std::int64_t min, std::int64_t max) {
   return out;
 }
 
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    auto comma = v.find(',');
+    auto item = v.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 bool parse_bool(std::string_view v) {
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
@@ -86,6 +100,16 @@ std::vector<Setting> make_settings() {
           if (auto err = store::postgres::validate_url(v)) throw std::invalid_argument(*err);
           c.database_url = v;
         }},
+      S{"DATABASE_POOL_SIZE",
+        "database-pool-size",
+        {},
+        "10",
+        "an integer 1-200",
+        "PostgreSQL connections per process",
+        false,
+        [](Config& c, std::string_view v) {
+          c.database_pool_size = static_cast<int>(parse_int(v, 1, 200));
+        }},
       S{"REDIS_URL",
         "redis-url",
         {},
@@ -97,6 +121,43 @@ std::vector<Setting> make_settings() {
           redis::parse_url(v);  // throws std::invalid_argument naming what is wrong
           c.redis_url = v;
         }},
+      S{"QUEUE_PREFIX",
+        "queue-prefix",
+        {},
+        "bull",
+        "a key prefix, e.g. bull or {bull}",
+        "Redis key prefix of the Bull queue; {bull} keeps every key in one Redis Cluster slot",
+        false,
+        [](Config& c, std::string_view v) { c.queue_prefix = v; }},
+      S{"QUEUE_NAME",
+        "queue-name",
+        {},
+        "crawl-jobs",
+        "a queue name",
+        "the Bull queue's name (keys <prefix>:<name>:*)",
+        false,
+        [](Config& c, std::string_view v) { c.queue_name = v; }},
+      S{"API_KEYS",
+        "api-keys",
+        {},
+        "",
+        "comma list of keys (at least 16 characters each)",
+        "when set, /api routes and WebSocket handshakes need Authorization: Bearer <key> or "
+        "x-api-key",
+        true,
+        [](Config& c, std::string_view v) {
+          c.api_keys = split_list(v);
+          for (const auto& k : c.api_keys)
+            if (k.size() < 16) throw std::invalid_argument("a key is shorter than 16 characters");
+        }},
+      S{"CORS_ORIGINS",
+        "cors-origins",
+        {},
+        "*",
+        "* or a comma list of origins",
+        "browser origins allowed to call the API",
+        false,
+        [](Config& c, std::string_view v) { c.cors_origins = split_list(v); }},
       S{"WORKER_CONCURRENCY",
         "worker-concurrency",
         {},

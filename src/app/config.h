@@ -32,7 +32,13 @@ struct Config {
   std::uint16_t worker_port = 3001;     // health/metrics of a process without the api role
 
   std::string database_url;
+  int database_pool_size = 10;
   std::string redis_url;
+  std::string queue_prefix = "bull";  // "{bull}" for Redis Cluster
+  std::string queue_name = "crawl-jobs";
+
+  std::vector<std::string> api_keys;      // secret; empty: the API is open (a warning is logged)
+  std::vector<std::string> cors_origins;  // {"*"}: any origin
 
   int worker_concurrency = 1;
   std::chrono::milliseconds worker_interval{1000};

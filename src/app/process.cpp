@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "app/api_component.h"
 #include "app/health.h"
 #include "app/http_component.h"
 #include "app/migration_component.h"
@@ -46,7 +47,9 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config) {
       api_checks.push_back(migrations->check());
       out.push_back(std::move(migrations));
     }
-    out.push_back(http_component(config, "api", config.port, std::move(api_checks)));
+    auto checks = dependency_checks(config);
+    checks.insert(checks.end(), api_checks.begin(), api_checks.end());
+    out.push_back(make_api_component(config, std::move(checks)));
   }
   if (config.roles.contains(Role::scheduler))
     out.push_back(http_component(config, "scheduler", config.scheduler_port));

@@ -37,15 +37,24 @@ bool match(const Router::Route& route, const std::vector<std::string_view>& part
 
 }  // namespace
 
-void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteDoc doc) {
   if (pattern.empty() || pattern[0] != '/')
     throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
-  Route r{std::string(method), std::string(pattern), {}, std::move(handler)};
+  Route r{std::string(method), std::string(pattern), {}, std::move(handler), std::move(doc)};
   for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
 }
 
 Response Router::dispatch(Request& req) const {
+  std::optional<Response> early;
+  for (const auto& hook : before_)
+    if ((early = hook(req))) break;
+  Response res = early ? std::move(*early) : route(req);
+  for (const auto& hook : after_) hook(req, res);
+  return res;
+}
+
+Response Router::route(Request& req) const {
   auto parts = split_path(req.path);
   std::string allow;
   for (const auto& route : routes_) {

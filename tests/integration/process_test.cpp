@@ -6,7 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "http_get.h"
+#include "crawler_process.h"
+#include "http_client.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/redis_server.h"
@@ -19,31 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Crawler {
-  TempDir dir;
-  Subprocess process;
-  std::filesystem::path output() const { return dir.path() / "out.log"; }
-
-  Crawler(std::vector<std::string> args, std::map<std::string, std::string> env) {
-    std::vector<std::string> argv{CRAWLER_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    SpawnOptions options;
-    options.argv = argv;
-    options.env = std::move(env);
-    options.stdout_file = output();
-    options.stderr_file = output();
-    options.working_dir = dir.path();  // no stray .env is picked up
-    options.kill_with_parent = true;
-    process = Subprocess(options);
-  }
-
-  std::string log() const {
-    std::ifstream in(output());
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-};
+using Crawler = CrawlerProcess;
 
 std::string url(int port, const std::string& path) {
   return "http://127.0.0.1:" + std::to_string(port) + path;
@@ -51,15 +28,6 @@ std::string url(int port, const std::string& path) {
 
 bool answers(int port, const std::string& path, long status) {
   return http_get(url(port, path), 2s).status == status;
-}
-
-CommandResult run_crawler(std::vector<std::string> args, std::map<std::string, std::string> env) {
-  std::vector<std::string> argv{CRAWLER_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  SpawnOptions options;
-  options.argv = argv;
-  options.env = std::move(env);
-  return run_command(options, 30s);
 }
 
 }  // namespace

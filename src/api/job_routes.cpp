@@ -1,0 +1,213 @@
+// Thin adapters over queue::Queue. Job ids follow the original: a keyword's scheduled and
+// priority jobs use the keyword id as job id, so a keyword is queued at most once.
+#include "api/job_routes.h"
+
+#include <boost/json.hpp>
+
+#include "api/api_error.h"
+#include "api/handler.h"
+#include "api/json_io.h"
+#include "api/params.h"
+#include "core/target_url.h"
+
+namespace crawler::api {
+namespace {
+
+constexpr std::int64_t kPriorityManual = 1;
+constexpr std::size_t kMaxPriorityIds = 1000;
+
+// Job data and results are stored as JSON text; answer them as JSON when they are.
+boost::json::value json_or_text(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(*text, ec);
+  if (ec) return boost::json::string(*text);
+  return v;
+}
+
+boost::json::value job_summary(const queue::Job& job, queue::JobState state) {
+  return boost::json::object{
+      {"id", job.id},
+      {"data", json_or_text(job.data)},
+      {"status", queue::to_string(state)},
+      {"progress", json_or_text(job.progress)},
+      {"finishedOn", job.finished_on ? boost::json::value(*job.finished_on) : nullptr},
+      {"failedReason", job.failed_reason ? boost::json::value(*job.failed_reason) : nullptr}};
+}
+
+std::string job_data(std::int64_t keyword_id, const std::string& keyword, const std::string& url,
+                     std::optional<std::int64_t> target_rank) {
+  boost::json::object data{
+      {"keywordId", keyword_id},
+      {"keyword", keyword},
+      {"targetUrl", url},
+      {"targetRank", target_rank ? boost::json::value(*target_rank) : nullptr}};
+  return boost::json::serialize(data);
+}
+
+http::Response enqueue(queue::Queue& queue, http::Request& req) {
+  auto body = parse_object(req);
+  auto keyword_id = get_int(body, "keywordId", 1, INT64_MAX);
+  auto keyword = get_string(body, "keyword", 255);
+  auto target_url = get_string(body, "targetUrl", 2048);
+  auto target_rank = get_int(body, "targetRank", 1, 1000);
+  if (!keyword_id) throw BadRequest("keywordId is required");
+  if (!keyword || keyword->empty()) throw BadRequest("keyword is required");
+  if (!target_url || target_url->empty()) throw BadRequest("targetUrl is required");
+  auto url = normalize_target_url(*target_url);
+  if (!url.error.empty()) throw BadRequest("targetUrl: " + url.error);
+  auto id = queue.add(job_data(*keyword_id, *keyword, url.value, target_rank),
+                      queue::crawler_default_job_options());
+  return ok(boost::json::object{{"jobId", id}, {"status", "waiting"}});
+}
+
+http::Response enqueue_priority(queue::Queue& queue, store::Store& store, http::Request& req) {
+  auto body = parse_object(req);
+  auto it = body.find("ids");
+  if (it == body.end() || !it->value().is_array())
+    throw BadRequest("ids must be an array of keyword ids");
+  const auto& raw = it->value().as_array();
+  if (raw.empty()) throw BadRequest("ids must not be empty");
+  if (raw.size() > kMaxPriorityIds)
+    throw BadRequest("ids has more than " + std::to_string(kMaxPriorityIds) + " items");
+  std::vector<std::int64_t> ids;
+  for (const auto& v : raw) {
+    boost::json::object one{{"id", v}};
+    ids.push_back(*get_int(one, "id", 1, INT64_MAX));  // throws "id must be an integer"
+  }
+  boost::json::array results;
+  std::int64_t queued = 0;
+  for (auto id : ids) {
+    auto keyword = store.get_keyword(id);
+    if (!keyword) {
+      results.push_back({{"keywordId", id}, {"status", "not_found"}});
+      continue;
+    }
+    auto job_id = std::to_string(id);
+    auto state = queue.get_state(job_id);
+    if (state == queue::JobState::active) {
+      results.push_back({{"keywordId", id}, {"status", "already_active"}});
+      continue;
+    }
+    if (state && !queue.remove(job_id)) {
+      // Taken by a worker between the two calls.
+      results.push_back({{"keywordId", id}, {"status", "already_active"}});
+      continue;
+    }
+    auto opts = queue::crawler_default_job_options();
+    opts.job_id = job_id;
+    opts.priority = kPriorityManual;
+    queue.add(job_data(id, keyword->keyword, keyword->url,
+                       keyword->target_rank ? std::optional<std::int64_t>(*keyword->target_rank)
+                                            : std::nullopt),
+              opts);
+    ++queued;
+    results.push_back({{"keywordId", id}, {"status", "queued"}, {"jobId", job_id}});
+  }
+  return ok(boost::json::object{{"queued", queued}, {"results", std::move(results)}});
+}
+
+http::Response queue_status(queue::Queue& queue) {
+  auto counts = queue.get_job_counts();
+  boost::json::array jobs;
+  using S = queue::JobState;
+  for (auto state : {S::active, S::waiting, S::delayed}) {
+    if (jobs.size() >= 100) break;
+    auto remaining = static_cast<std::int64_t>(100 - jobs.size());
+    for (const auto& job : queue.get_jobs({state}, 0, remaining - 1, true))
+      jobs.push_back(job_summary(job, state));
+  }
+  return ok(boost::json::object{{"waiting", counts.waiting},
+                                {"active", counts.active},
+                                {"completed", counts.completed},
+                                {"failed", counts.failed},
+                                {"delayed", counts.delayed},
+                                {"paused", counts.paused},
+                                {"jobs", std::move(jobs)}});
+}
+
+std::string job_id_param(const http::Request& req) {
+  auto id = req.params.at("id");
+  if (id.empty() || id.size() > 128) throw BadRequest("id must be 1-128 characters");
+  return id;
+}
+
+http::Response get_job(queue::Queue& queue, http::Request& req) {
+  auto id = job_id_param(req);
+  auto job = queue.get_job(id);
+  auto state = job ? queue.get_state(id) : std::nullopt;
+  if (!job || !state) throw NotFound("Job not found");
+  return ok(boost::json::object{
+      {"id", job->id},
+      {"status", queue::to_string(*state)},
+      {"result", json_or_text(job->return_value)},
+      {"finishedOn", job->finished_on ? boost::json::value(*job->finished_on) : nullptr}});
+}
+
+http::Response delete_job(queue::Queue& queue, http::Request& req) {
+  auto id = job_id_param(req);
+  if (!queue.get_state(id)) throw NotFound("Job not found");
+  if (!queue.remove(id)) throw ApiError(409, "Job is being processed; try again when it ends");
+  return ok(boost::json::object{{"id", id}});
+}
+
+}  // namespace
+
+void add_job_routes(http::Router& router, queue::Queue& queue, store::Store& store) {
+  router.post("/api/jobs/enqueue", handle([&queue](http::Request& r) { return enqueue(queue, r); }),
+              {.summary = "Queue a crawl job",
+               .tag = "jobs",
+               .request_schema = "EnqueueJob",
+               .response_schema = "Enqueued",
+               .errors = {400}});
+  router.post("/api/jobs/enqueue/priority", handle([&queue, &store](http::Request& r) {
+                return enqueue_priority(queue, store, r);
+              }),
+              {.summary = "Check keywords now: queue them ahead of scheduled work (priority 1)",
+               .tag = "jobs",
+               .request_schema = "PriorityIds",
+               .response_schema = "PriorityResult",
+               .errors = {400}});
+  router.get("/api/jobs/queue", handle([&queue](http::Request&) { return queue_status(queue); }),
+             {.summary = "Queue counts and up to 100 active, waiting and delayed jobs",
+              .tag = "jobs",
+              .response_schema = "QueueStatus"});
+  router.post("/api/jobs/clean", handle([&queue](http::Request&) {
+                queue.obliterate(true);
+                return ok(boost::json::object{{"cleaned", true}});
+              }),
+              {.summary = "Remove every job of the queue (Bull's obliterate with force)",
+               .tag = "jobs",
+               .response_schema = "Cleaned"});
+  router.get("/api/jobs/:id", handle([&queue](http::Request& r) { return get_job(queue, r); }),
+             {.summary = "One job's state and result",
+              .tag = "jobs",
+              .params = {{"id", "path", "string", true, "job id"}},
+              .response_schema = "JobResult",
+              .errors = {400, 404}});
+  router.del("/api/jobs/:id", handle([&queue](http::Request& r) { return delete_job(queue, r); }),
+             {.summary = "Remove a job that is not being processed",
+              .tag = "jobs",
+              .params = {{"id", "path", "string", true, "job id"}},
+              .response_schema = "Deleted",
+              .errors = {400, 404, 409}});
+}
+
+void add_system_routes(http::Router& router, queue::Queue& queue, store::Store& store,
+                       bool api_keys_enabled) {
+  router.post("/api/system/reset", handle([&queue, &store, api_keys_enabled](http::Request&) {
+                if (!api_keys_enabled)
+                  throw ApiError(403, "System reset needs authentication: set API_KEYS");
+                queue.pause();
+                queue.obliterate(true);
+                queue.resume();
+                store.reset();
+                return ok(boost::json::object{{"reset", true}});
+              }),
+              {.summary = "Erase the queue, keywords, rankings and bulk searches",
+               .tag = "system",
+               .response_schema = "Reset",
+               .errors = {403}});
+}
+
+}  // namespace crawler::api

@@ -1,0 +1,68 @@
+#include "app/api_component.h"
+
+#include "api/auth.h"
+#include "api/job_routes.h"
+#include "api/keyword_routes.h"
+#include "api/openapi.h"
+#include "http/cors.h"
+#include "http/server.h"
+#include "queue/bull/bull_queue.h"
+#include "store/postgres/postgres_store.h"
+
+namespace crawler::app {
+namespace {
+
+class ApiComponent : public Component {
+ public:
+  ApiComponent(const Config& config, std::vector<DependencyCheck> checks)
+      : logger_("api"),
+        store_(std::make_shared<store::postgres::PostgresStore>(
+            std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
+                .url = config.database_url,
+                .size = static_cast<std::size_t>(config.database_pool_size)}))),
+        queue_(queue::bull::open_bull_queue({.redis_url = config.redis_url,
+                                             .prefix = config.queue_prefix,
+                                             .name = config.queue_name})),
+        router_(std::make_shared<http::Router>()) {
+    api::ApiKeys keys(config.api_keys);
+    if (!keys.enabled())
+      logger_.warn("API_KEYS is not set: the REST API and WebSocket accept anyone");
+    auto& r = *router_;
+    r.before(api::require_api_key(keys));
+    http::enable_cors(r, config.cors_origins);
+    add_health_routes(r, std::move(checks));
+    api::add_keyword_routes(r, *store_);
+    api::add_ranking_routes(r, *store_);
+    api::add_job_routes(r, *queue_, *store_);
+    api::add_system_routes(r, *queue_, *store_, keys.enabled());
+    api::add_openapi_routes(r, keys.enabled());
+
+    http::ServerOptions options;
+    options.name = "api";
+    options.bind_address = config.bind_address;
+    options.port = config.port;
+    // Handlers block on PostgreSQL: as many threads as connections keeps both busy.
+    options.handler_threads = config.database_pool_size;
+    server_ = std::make_unique<http::Server>(options, router_, logger_);
+  }
+
+  std::string_view name() const override { return "api"; }
+  void start() override { server_->start(); }
+  void stop(std::chrono::steady_clock::time_point deadline) override { server_->stop(deadline); }
+
+ private:
+  log::Logger logger_;
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::shared_ptr<http::Router> router_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+
+std::unique_ptr<Component> make_api_component(const Config& config,
+                                              std::vector<DependencyCheck> checks) {
+  return std::make_unique<ApiComponent>(config, std::move(checks));
+}
+
+}  // namespace crawler::app

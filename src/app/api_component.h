@@ -1,0 +1,18 @@
+// The api (and ws) role's HTTP server on PORT with everything behind it: the PostgreSQL store,
+// the REST routes, API-key auth, CORS, OpenAPI, health and readiness. Owns what its handlers
+// use, so those outlive the server.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "app/component.h"
+#include "app/config.h"
+#include "app/health.h"
+
+namespace crawler::app {
+
+std::unique_ptr<Component> make_api_component(const Config& config,
+                                              std::vector<DependencyCheck> checks);
+
+}  // namespace crawler::app

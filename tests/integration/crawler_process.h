@@ -1,0 +1,37 @@
+// The `crawler` binary run by a test: its own working directory (so no stray .env is read),
+// stdout+stderr captured to a file, killed with the test if the test dies.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace crawler::testing {
+
+struct CrawlerProcess {
+  TempDir dir;
+  Subprocess process;
+
+  CrawlerProcess(const std::vector<std::string>& args, std::map<std::string, std::string> env);
+  std::filesystem::path output() const { return dir.path() / "out.log"; }
+  std::string log() const;
+};
+
+// An api process on a free port with a fresh database and the shared Redis; waits for /ready.
+struct ApiServer {
+  int port;
+  CrawlerProcess process;
+  explicit ApiServer(std::map<std::string, std::string> extra_env = {});
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
+};
+
+// Runs the binary to completion (bad configuration, subcommands).
+CommandResult run_crawler(const std::vector<std::string>& args,
+                          std::map<std::string, std::string> env);
+
+}  // namespace crawler::testing
