@@ -197,6 +197,18 @@ TEST_F(ApiKeywords, OpenApiDocumentListsTheRoutes) {
   EXPECT_TRUE(paths.contains("/api/rankings/{keywordId}/rankings"));
 }
 
+TEST_F(ApiKeywords, SwaggerUiIsServed) {
+  auto page = call("GET", "/api-docs");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("swagger-ui-bundle.js"), std::string::npos);
+  auto bundle = call("GET", "/api-docs/swagger-ui-bundle.js");
+  EXPECT_EQ(bundle.status, 200);
+  EXPECT_GT(bundle.body.size(), 100000u);
+  EXPECT_EQ(call("GET", "/api-docs/swagger-ui.css").status, 200);
+  EXPECT_EQ(call("GET", "/api-docs/nothing.js").status, 404);
+}
+
 TEST_F(ApiKeywords, CorsPreflightAndHeaders) {
   auto r = call("OPTIONS", "/api/keywords", "",
                 {"Origin: http://client.example", "Access-Control-Request-Method: POST"});
