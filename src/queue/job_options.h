@@ -34,8 +34,8 @@ class KeepJobs {
   enum class Kind { unset, keep_all, remove_all, keep_last };
 
   KeepJobs() = default;
-  static KeepJobs keep_all() { return KeepJobs(Kind::keep_all, -1); }      // `false`
-  static KeepJobs remove_all() { return KeepJobs(Kind::remove_all, 0); }   // `true`
+  static KeepJobs keep_all() { return KeepJobs(Kind::keep_all, -1); }                 // `false`
+  static KeepJobs remove_all() { return KeepJobs(Kind::remove_all, 0); }              // `true`
   static KeepJobs keep_last(std::int64_t n) { return KeepJobs(Kind::keep_last, n); }  // `n`
 
   Kind kind() const { return kind_; }

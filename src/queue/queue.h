@@ -60,7 +60,7 @@ struct Job {
   int attempts_made = 0;
   std::optional<std::int64_t> processed_on;
   std::optional<std::int64_t> finished_on;
-  std::string progress = "0";  // JSON text
+  std::string progress = "0";               // JSON text
   std::optional<std::string> return_value;  // JSON text
   std::optional<std::string> failed_reason;
   std::vector<std::string> stacktrace;
@@ -109,7 +109,7 @@ struct WorkerOptions {
 
 struct WorkerStats {
   std::int64_t completed = 0;
-  std::int64_t failed = 0;   // tries that failed (retried or final)
+  std::int64_t failed = 0;  // tries that failed (retried or final)
   std::int64_t lost_locks = 0;
   std::int64_t reconnects = 0;
 };

@@ -55,13 +55,14 @@ std::vector<NewJob> job_set_for_cpp() {
       const auto& opts = o->as_object();
       if (auto* p = opts.if_contains("priority")) nj.opts.priority = p->to_number<int>();
       if (auto* p = opts.if_contains("jobId")) nj.opts.job_id = std::string(p->as_string());
-      if (auto* p = opts.if_contains("delay")) nj.opts.delay = std::chrono::milliseconds(p->to_number<int>());
+      if (auto* p = opts.if_contains("delay"))
+        nj.opts.delay = std::chrono::milliseconds(p->to_number<int>());
       if (auto* p = opts.if_contains("attempts")) nj.opts.attempts = p->to_number<int>();
       if (auto* p = opts.if_contains("backoff")) {
         const auto& b = p->as_object();
-        nj.opts.backoff = Backoff{b.at("type").as_string() == "fixed" ? Backoff::Type::fixed
-                                                                       : Backoff::Type::exponential,
-                                  std::chrono::milliseconds(b.at("delay").to_number<int>())};
+        nj.opts.backoff = Backoff{
+            b.at("type").as_string() == "fixed" ? Backoff::Type::fixed : Backoff::Type::exponential,
+            std::chrono::milliseconds(b.at("delay").to_number<int>())};
       }
     }
     jobs.push_back(std::move(nj));
@@ -163,8 +164,10 @@ TEST_F(QueueConformanceTest, NodeProducerCppConsumer) {
   crawler::testing::TempDir dir;
   const auto events_file = dir.path() / "events.txt";
   crawler::testing::SpawnOptions lo;
-  lo.argv = {"node",       std::string(CRAWLER_PEERS_DIR) + "/bull_peer.js", "listen", url_,
-             prefix_,      "crawl-jobs", "8", "30000"};
+  lo.argv = {"node",   std::string(CRAWLER_PEERS_DIR) + "/bull_peer.js",
+             "listen", url_,
+             prefix_,  "crawl-jobs",
+             "8",      "30000"};
   lo.stdout_file = events_file;
   lo.stderr_file = events_file;
   crawler::testing::Subprocess listener(lo);
@@ -274,8 +277,7 @@ TEST_F(QueueConformanceTest, RemoveOnCompleteAndFailTrimIdentically) {
   std::vector<NewJob> jobs;
   for (int i = 1; i <= 8; ++i) {
     const bool fails = i % 3 == 0;
-    const std::string data =
-        "{\"n\":" + std::to_string(i) + (fails ? ",\"failUntil\":9}" : "}");
+    const std::string data = "{\"n\":" + std::to_string(i) + (fails ? ",\"failUntil\":9}" : "}");
     jobs_json += std::string(i > 1 ? "," : "") + "{\"data\":" + data +
                  ",\"opts\":{\"removeOnComplete\":3,\"removeOnFail\":1}}";
     NewJob nj;
@@ -293,7 +295,8 @@ TEST_F(QueueConformanceTest, RemoveOnCompleteAndFailTrimIdentically) {
   CallLog log;
   auto worker = q->make_worker(quick_worker(), recording_handler(log));
   worker->start();
-  ASSERT_TRUE(poll_until([&] { return log.calls().size() == 8 && q->get_job_counts().active == 0; }, 20s));
+  ASSERT_TRUE(
+      poll_until([&] { return log.calls().size() == 8 && q->get_job_counts().active == 0; }, 20s));
   EXPECT_TRUE(worker->stop(5s));
 
   auto node_q = open("by-node");
@@ -411,6 +414,34 @@ TEST_F(QueueConformanceTest, AdminOperations) {
   auto conn = redis::Connection::connect(redis::parse_url(url_));
   const auto keys = conn->command({"KEYS", prefix_ + ":crawl-jobs:*"});
   EXPECT_TRUE(keys.elements().empty()) << keys;
+}
+
+TEST_F(QueueConformanceTest, ManyJobsAtConcurrency8RunExactlyOnce) {
+  // Outcomes and new jobs cross in the dispatcher all the time at this concurrency: every
+  // job must run once and be recorded (a job recorded under the wrong slot would stall).
+  auto q = open();
+  std::vector<NewJob> jobs(600);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].data = "{\"n\":" + std::to_string(i) + "}";
+  }
+  q->add_bulk(jobs);
+  CallLog log;
+  auto worker = q->make_worker(quick_worker(8), [&](JobContext& ctx) -> std::string {
+    log.add({ctx.job().id, ctx.job().data, ctx.job().attempts_made, epoch_ms()});
+    if (std::stoi(ctx.job().id) % 7 == 0) std::this_thread::sleep_for(1ms);
+    return "{}";
+  });
+  worker->start();
+  ASSERT_TRUE(poll_until([&] { return q->get_job_counts().completed == 600; }, 20s))
+      << describe(q->get_job_counts());
+  EXPECT_TRUE(worker->stop(5s));
+  std::map<std::string, int> runs;
+  for (const auto& c : log.calls()) ++runs[c.id];
+  EXPECT_EQ(runs.size(), 600u);
+  for (const auto& [id, n] : runs) EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(worker->stats().completed, 600);
+  EXPECT_EQ(worker->stats().lost_locks, 0);
+  expect_same_counts(*q, "after 600 jobs");
 }
 
 TEST_F(QueueConformanceTest, EventStreamAndProgress) {

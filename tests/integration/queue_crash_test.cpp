@@ -44,8 +44,13 @@ class QueueCrashTest : public ::testing::Test {
     crawler::testing::TempDir dir;
     const auto started = dir.path() / "started.txt";
     crawler::testing::SpawnOptions so;
-    so.argv = {CRAWLER_QUEUE_TEST_CONSUMER, url_, prefix_, "crawl-jobs", started.string(),
-               "60000", "1000"};
+    so.argv = {CRAWLER_QUEUE_TEST_CONSUMER,
+               url_,
+               prefix_,
+               "crawl-jobs",
+               started.string(),
+               "60000",
+               "1000"};
     so.stderr_file = dir.path() / "consumer.log";
     crawler::testing::Subprocess consumer(so);
     ASSERT_TRUE(poll_until([&] { return read(started) == id + "\n"; }, 20s)) << read(started);
@@ -118,7 +123,8 @@ TEST_F(QueueCrashTest, JobStallingTooOftenFails) {
   }
   kill_consumer_holding(id);
   queue_->pause();
-  auto worker = queue_->make_worker(fast_recovery(), [](JobContext&) -> std::string { return "{}"; });
+  auto worker =
+      queue_->make_worker(fast_recovery(), [](JobContext&) -> std::string { return "{}"; });
   worker->start();
   ASSERT_TRUE(poll_until([&] { return queue_->get_state(id) == JobState::failed; }, 20s))
       << describe(queue_->get_job_counts());

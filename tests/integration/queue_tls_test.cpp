@@ -28,7 +28,8 @@ TEST(QueueTlsTest, QueueOverRedissWithAclUser) {
   o.prefix = "{bull}";
   auto queue = bull::open_bull_queue(o);
   auto events = queue->events();
-  for (int i = 0; i < 5; ++i) queue->add("{\"n\":" + std::to_string(i) + "}", crawler_default_job_options());
+  for (int i = 0; i < 5; ++i)
+    queue->add("{\"n\":" + std::to_string(i) + "}", crawler_default_job_options());
   EXPECT_EQ(queue->get_job_counts(), (JobCounts{5, 0, 0, 0, 0, 0}));
 
   WorkerOptions w;

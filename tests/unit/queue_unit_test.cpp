@@ -156,11 +156,21 @@ TEST(QueueScore, DelayedScoreEncoding) {
 }
 
 TEST(QueueScripts, AllCommandsEmbeddedWithHeaders) {
-  const std::vector<std::string> expected = {
-      "addJobs",       "addLog",       "cleanJobsInSet",  "completeAndFetch",
-      "empty",         "extendLocks",  "moveStalledJobsToWait", "moveToFailed",
-      "obliterate",    "pause",        "promote",         "promoteDelayed",
-      "removeJob",     "reprocessJob", "updateProgress"};
+  const std::vector<std::string> expected = {"addJobs",
+                                             "addLog",
+                                             "cleanJobsInSet",
+                                             "completeAndFetch",
+                                             "empty",
+                                             "extendLocks",
+                                             "moveStalledJobsToWait",
+                                             "moveToFailed",
+                                             "obliterate",
+                                             "pause",
+                                             "promote",
+                                             "promoteDelayed",
+                                             "removeJob",
+                                             "reprocessJob",
+                                             "updateProgress"};
   std::vector<std::string> names;
   for (const auto& s : bull::scripts()) {
     names.push_back(s.name);
@@ -192,8 +202,8 @@ TEST(QueueEvents, DecodesBullPayloads) {
   EXPECT_EQ(c->job_id, "7");
   EXPECT_EQ(c->payload, R"({"rank":3})");
   // The stalled check's failed payload, as Bull writes it.
-  auto f = bull::decode_event(
-      k, "bull:q:failed", R"({"jobId":"8", "val": "job stalled more than maxStalledCount"})");
+  auto f = bull::decode_event(k, "bull:q:failed",
+                              R"({"jobId":"8", "val": "job stalled more than maxStalledCount"})");
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->kind, QueueEvent::Kind::failed);
   EXPECT_EQ(f->payload, "job stalled more than maxStalledCount");
@@ -206,14 +216,13 @@ TEST(QueueEvents, DecodesBullPayloads) {
 
 TEST(QueueJobHash, DecodesFieldsLeniently) {
   using redis::Reply;
-  std::vector<Reply> f = {Reply::bulk("name"),         Reply::bulk("crawl"),
-                          Reply::bulk("data"),         Reply::bulk("{\"a\":1}"),
-                          Reply::bulk("opts"),         Reply::bulk("{\"attempts\":3}"),
-                          Reply::bulk("timestamp"),    Reply::bulk("1700"),
-                          Reply::bulk("attemptsMade"), Reply::bulk("2"),
-                          Reply::bulk("stacktrace"),   Reply::bulk("[\"e1\",\"e2\"]"),
-                          Reply::bulk("returnvalue"),  Reply::bulk("null"),
-                          Reply::bulk("progress"),     Reply::bulk("40")};
+  std::vector<Reply> f = {
+      Reply::bulk("name"),        Reply::bulk("crawl"),      Reply::bulk("data"),
+      Reply::bulk("{\"a\":1}"),   Reply::bulk("opts"),       Reply::bulk("{\"attempts\":3}"),
+      Reply::bulk("timestamp"),   Reply::bulk("1700"),       Reply::bulk("attemptsMade"),
+      Reply::bulk("2"),           Reply::bulk("stacktrace"), Reply::bulk("[\"e1\",\"e2\"]"),
+      Reply::bulk("returnvalue"), Reply::bulk("null"),       Reply::bulk("progress"),
+      Reply::bulk("40")};
   const Job j = bull::job_from_fields("5", f);
   EXPECT_EQ(j.id, "5");
   EXPECT_EQ(j.name, "crawl");

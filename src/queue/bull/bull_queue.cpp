@@ -49,14 +49,15 @@ class BullQueue final : public Queue {
   std::vector<std::string> add_bulk(const std::vector<NewJob>& jobs) override {
     if (jobs.empty()) return {};
     const Keys& k = site_.keys;
-    const std::vector<std::string> keys = {k.wait(),  k.paused(),   k.meta_paused(), k.id(),
+    const std::vector<std::string> keys = {k.wait(),    k.paused(),   k.meta_paused(), k.id(),
                                            k.delayed(), k.priority(), k.base()};
     const std::int64_t now = now_ms();
     bool all_custom = true;
     std::vector<std::vector<std::string>> calls;
     for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
       const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);
-      std::vector<std::string> cmd = {"EVALSHA", script("addJobs").sha1, std::to_string(keys.size())};
+      std::vector<std::string> cmd = {"EVALSHA", script("addJobs").sha1,
+                                      std::to_string(keys.size())};
       cmd.insert(cmd.end(), keys.begin(), keys.end());
       cmd.push_back(token_);
       cmd.push_back(std::to_string(n));
@@ -137,7 +138,8 @@ class BullQueue final : public Queue {
                                     {"ZCARD", k.delayed()},
                                     {"LLEN", k.paused()}});
       auto n = [&](std::size_t i) {
-        if (!r[i].is_integer()) throw Error("getJobCounts: unexpected reply " + r[i].to_debug_string());
+        if (!r[i].is_integer())
+          throw Error("getJobCounts: unexpected reply " + r[i].to_debug_string());
         return r[i].integer();
       };
       return JobCounts{n(0), n(1), n(2), n(3), n(4), n(5)};
@@ -150,8 +152,7 @@ class BullQueue final : public Queue {
     std::vector<std::vector<std::string>> cmds;
     std::vector<bool> reverse;
     for (JobState s : states) {
-      const bool is_list =
-          s == JobState::waiting || s == JobState::active || s == JobState::paused;
+      const bool is_list = s == JobState::waiting || s == JobState::active || s == JobState::paused;
       if (s == JobState::stuck) continue;
       const std::string key = s == JobState::waiting ? k.wait() : k.key(to_string(s));
       if (is_list) {
@@ -162,8 +163,8 @@ class BullQueue final : public Queue {
         }
         reverse.push_back(asc);
       } else {
-        cmds.push_back({asc ? "ZRANGE" : "ZREVRANGE", key, std::to_string(start),
-                        std::to_string(end)});
+        cmds.push_back(
+            {asc ? "ZRANGE" : "ZREVRANGE", key, std::to_string(start), std::to_string(end)});
         reverse.push_back(false);
       }
     }
@@ -214,10 +215,10 @@ class BullQueue final : public Queue {
         } catch (const std::invalid_argument&) {
         }
       }
-      const auto r = link.eval(
-          script("reprocessJob"),
-          {k.job(id), k.lock(id), k.failed(), k.wait(), k.meta_paused(), k.paused()},
-          {id, lifo ? "RPUSH" : "LPUSH", token_, std::to_string(now_ms())});
+      const auto r =
+          link.eval(script("reprocessJob"),
+                    {k.job(id), k.lock(id), k.failed(), k.wait(), k.meta_paused(), k.paused()},
+                    {id, lifo ? "RPUSH" : "LPUSH", token_, std::to_string(now_ms())});
       switch (r.integer()) {
         case 1:
           return;
@@ -234,10 +235,10 @@ class BullQueue final : public Queue {
   void promote(const std::string& id) override {
     const Keys& k = site_.keys;
     run(true, [&](RedisLink& link) {
-      const auto r = link.eval(
-          script("promote"),
-          {k.delayed(), k.wait(), k.paused(), k.meta_paused(), k.priority(), k.job(id)},
-          {id, token_});
+      const auto r =
+          link.eval(script("promote"),
+                    {k.delayed(), k.wait(), k.paused(), k.meta_paused(), k.priority(), k.job(id)},
+                    {id, token_});
       if (r.integer() != 0) throw InvalidJobState("job " + id + " is not delayed");
     });
   }
@@ -246,14 +247,14 @@ class BullQueue final : public Queue {
                                  std::int64_t limit) override {
     const Keys& k = site_.keys;
     if (state == JobState::stuck) throw std::invalid_argument("cannot clean state stuck");
-    const bool is_list = state == JobState::waiting || state == JobState::active ||
-                         state == JobState::paused;
+    const bool is_list =
+        state == JobState::waiting || state == JobState::active || state == JobState::paused;
     const std::string key = state == JobState::waiting ? k.wait() : k.key(to_string(state));
     return run(true, [&](RedisLink& link) {
-      const auto r = link.eval(script("cleanJobsInSet"), {key, k.priority(), k.base()},
-                               {std::to_string(now_ms() - grace.count()),
-                                std::to_string(std::max<std::int64_t>(0, limit)),
-                                is_list ? "list" : "zset"});
+      const auto r =
+          link.eval(script("cleanJobsInSet"), {key, k.priority(), k.base()},
+                    {std::to_string(now_ms() - grace.count()),
+                     std::to_string(std::max<std::int64_t>(0, limit)), is_list ? "list" : "zset"});
       std::vector<std::string> ids;
       for (const auto& e : r.elements()) ids.push_back(e.str());
       return ids;
@@ -285,13 +286,26 @@ class BullQueue final : public Queue {
   void obliterate(bool force) override {
     pause();
     const Keys& k = site_.keys;
-    const std::vector<std::string> keys = {
-        k.meta_paused(), k.base(),       k.active(),   k.wait(),
-        k.paused(),      k.delayed(),    k.completed(), k.failed(),
-        k.priority(),    k.stalled_check(), k.stalled(), k.meta(),
-        k.id(),          k.key("repeat"), k.key("metrics:completed"),
-        k.key("metrics:completed:data"), k.key("metrics:failed"), k.key("metrics:failed:data"),
-        k.limiter(),     k.limiter() + ":index"};
+    const std::vector<std::string> keys = {k.meta_paused(),
+                                           k.base(),
+                                           k.active(),
+                                           k.wait(),
+                                           k.paused(),
+                                           k.delayed(),
+                                           k.completed(),
+                                           k.failed(),
+                                           k.priority(),
+                                           k.stalled_check(),
+                                           k.stalled(),
+                                           k.meta(),
+                                           k.id(),
+                                           k.key("repeat"),
+                                           k.key("metrics:completed"),
+                                           k.key("metrics:completed:data"),
+                                           k.key("metrics:failed"),
+                                           k.key("metrics:failed:data"),
+                                           k.limiter(),
+                                           k.limiter() + ":index"};
     for (;;) {
       const auto code = run(true, [&](RedisLink& link) {
         return link.eval(script("obliterate"), keys, {"1000", force ? "force" : ""}).integer();

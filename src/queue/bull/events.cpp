@@ -32,7 +32,8 @@ std::optional<QueueEvent> decode_event(const Keys& keys, const std::string& chan
   if (channel == keys.completed() || channel == keys.failed()) {
     e.kind = channel == keys.completed() ? QueueEvent::Kind::completed : QueueEvent::Kind::failed;
     const auto* val = o.if_contains("val");
-    if (val != nullptr) e.payload = val->is_string() ? std::string(val->get_string()) : json::serialize(*val);
+    if (val != nullptr)
+      e.payload = val->is_string() ? std::string(val->get_string()) : json::serialize(*val);
     return e;
   }
   if (channel == keys.key("progress")) {

@@ -61,9 +61,9 @@ std::string to_opts_json(const JobOptions& opts, std::int64_t timestamp) {
   json::object o;
   o["attempts"] = opts.attempts;
   if (opts.backoff) {
-    o["backoff"] = json::object{
-        {"type", opts.backoff->type == Backoff::Type::fixed ? "fixed" : "exponential"},
-        {"delay", opts.backoff->delay.count()}};
+    o["backoff"] =
+        json::object{{"type", opts.backoff->type == Backoff::Type::fixed ? "fixed" : "exponential"},
+                     {"delay", opts.backoff->delay.count()}};
   }
   if (opts.remove_on_complete.kind() != KeepJobs::Kind::unset) {
     o["removeOnComplete"] = keep_to_json(opts.remove_on_complete);
@@ -107,7 +107,8 @@ JobOptions parse_opts_json(std::string_view text) {
       }
     }
   }
-  if (const auto* k = o.if_contains("removeOnComplete")) opts.remove_on_complete = keep_from_json(*k);
+  if (const auto* k = o.if_contains("removeOnComplete"))
+    opts.remove_on_complete = keep_from_json(*k);
   if (const auto* k = o.if_contains("removeOnFail")) opts.remove_on_fail = keep_from_json(*k);
   if (const auto* p = o.if_contains("priority")) opts.priority = as_int(*p).value_or(0);
   if (const auto* id = o.if_contains("jobId")) {

@@ -54,6 +54,9 @@ using std::chrono::milliseconds;
 
 struct Outcome {
   std::size_t slot = 0;
+  // The job itself, not just its slot: by the time the dispatcher records the outcome the
+  // slot may already hold the next job.
+  Job job;
   bool ok = false;
   bool final = false;  // fail without retry (bad data)
   std::string value;   // return value JSON, or failure reason
@@ -171,6 +174,7 @@ class BullWorker final : public Worker {
         slot.job.reset();
       }
       Outcome out = run_handler(index, job, slot);
+      out.job = std::move(job);
       {
         std::lock_guard lock(mutex_);
         if (!slot.abandoned) outcomes_.push_back(std::move(out));
@@ -248,8 +252,8 @@ class BullWorker final : public Worker {
       const std::size_t want = stopping ? 0 : std::min<std::size_t>(free, options_.fetch_batch);
       const bool poll = want > 0 && (!drained || Clock::now() >= next_poll_);
       if (!completions.empty() || poll || !claimed.empty()) {
-        auto fetched = complete_and_fetch(completions, poll || !claimed.empty() ? want : 0,
-                                          claimed, !drained);
+        auto fetched =
+            complete_and_fetch(completions, poll || !claimed.empty() ? want : 0, claimed, !drained);
         if (hard_stop_) break;
         claimed.clear();
         if (poll) {
@@ -262,7 +266,8 @@ class BullWorker final : public Worker {
       if (hard_stop_) break;
 
       std::unique_lock lock(mutex_);
-      const bool idle = std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
+      const bool idle =
+          std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
       if (stopping_ && idle && outcomes_.empty()) break;
       if (!outcomes_.empty() || (stopping_ && !stopping)) continue;
       if (idle && drained && !stopping_) {
@@ -306,6 +311,7 @@ class BullWorker final : public Worker {
         s.cancelled = true;
         Outcome o;
         o.slot = i;
+        o.job = in_flight_[i];
         o.value = "Promise timed out after " +
                   std::to_string(in_flight_[i].opts.timeout.value_or(milliseconds(0)).count()) +
                   " milliseconds";
@@ -359,15 +365,20 @@ class BullWorker final : public Worker {
                                      announce_drained ? "1" : "0",
                                      std::to_string(completions.size())};
     for (const auto& c : completions) {
-      const Job& job = in_flight_[c.slot];
+      const Job& job = c.job;
       args.push_back(job.id);
       args.push_back(c.value);
       args.push_back(std::to_string(job.opts.remove_on_complete.count()));
       args.push_back("{\"jobId\":" + json_quote(job.id) + ",\"val\":" + json_quote(c.value) + "}");
     }
-    const std::vector<std::string> keys = {k.active(),  k.completed(), k.wait(),
-                                           k.priority(), k.stalled(),  k.base(),
-                                           k.key("active@" + token_), k.key("drained")};
+    const std::vector<std::string> keys = {k.active(),
+                                           k.completed(),
+                                           k.wait(),
+                                           k.priority(),
+                                           k.stalled(),
+                                           k.base(),
+                                           k.key("active@" + token_),
+                                           k.key("drained")};
     std::vector<Job> fetched;
     redis::Reply reply;
     const bool ok = with_redis([&] {
@@ -383,8 +394,7 @@ class BullWorker final : public Worker {
       } else {
         ++lost;
         std::fprintf(stderr, "queue worker: job %s not recorded as completed (code %lld)\n",
-                     in_flight_[completions[i].slot].id.c_str(),
-                     static_cast<long long>(codes[i].integer()));
+                     completions[i].job.id.c_str(), static_cast<long long>(codes[i].integer()));
       }
     }
     {
@@ -404,7 +414,7 @@ class BullWorker final : public Worker {
 
   void record_failure(const Outcome& o) {
     const Keys& k = site_.keys;
-    const Job& job = in_flight_[o.slot];
+    const Job& job = o.job;
     const int attempts_made = job.attempts_made + 1;
     std::string action = "failed";
     std::string extra = std::to_string(job.opts.remove_on_fail.count());
@@ -426,12 +436,12 @@ class BullWorker final : public Worker {
         "{\"jobId\":" + json_quote(job.id) + ",\"val\":" + json_quote(o.value) + "}";
     redis::Reply reply;
     const bool ok = with_redis([&] {
-      reply = link_.eval(script("moveToFailed"),
-                         {k.active(), k.failed(), k.delayed(), k.wait(), k.paused(),
-                          k.meta_paused(), k.priority(), k.stalled(), k.job(job.id),
-                          k.lock(job.id)},
-                         {job.id, token_, std::to_string(now_ms()), o.value, stack,
-                          std::to_string(attempts_made), action, extra, payload});
+      reply =
+          link_.eval(script("moveToFailed"),
+                     {k.active(), k.failed(), k.delayed(), k.wait(), k.paused(), k.meta_paused(),
+                      k.priority(), k.stalled(), k.job(job.id), k.lock(job.id)},
+                     {job.id, token_, std::to_string(now_ms()), o.value, stack,
+                      std::to_string(attempts_made), action, extra, payload});
     });
     std::lock_guard lock(mutex_);
     ++stats_.failed;
@@ -481,10 +491,10 @@ class BullWorker final : public Worker {
     if (now >= next_delayed_) {
       redis::Reply r;
       if (!with_redis([&] {
-            r = link_.eval(script("promoteDelayed"),
-                           {k.delayed(), k.wait(), k.priority(), k.paused(), k.meta_paused(),
-                            k.base()},
-                           {std::to_string(now_ms()), token_});
+            r = link_.eval(
+                script("promoteDelayed"),
+                {k.delayed(), k.wait(), k.priority(), k.paused(), k.meta_paused(), k.base()},
+                {std::to_string(now_ms()), token_});
           })) {
         return;
       }

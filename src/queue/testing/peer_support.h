@@ -41,8 +41,8 @@ inline json::value run_peer(const std::string& command, const std::string& url,
 inline JobCounts counts_from_json(const json::value& v) {
   const auto& o = v.as_object();
   auto n = [&](const char* k) { return o.at(k).to_number<std::int64_t>(); };
-  return JobCounts{n("waiting"), n("active"), n("completed"), n("failed"), n("delayed"),
-                   n("paused")};
+  return JobCounts{n("waiting"), n("active"),  n("completed"),
+                   n("failed"),  n("delayed"), n("paused")};
 }
 
 inline std::string describe(const JobCounts& c) {

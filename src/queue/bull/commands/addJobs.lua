@@ -36,6 +36,15 @@ local paused = rcall("EXISTS", KEYS[3]) == 1
 local target = paused and KEYS[2] or KEYS[1]
 local waitingChannel = KEYS[1] .. "ing@" .. token
 local ids = {}
+-- Plain FIFO adds are gathered and pushed by one LPUSH (same list order as one LPUSH per
+-- job), flushed before anything that must see them in the list (lifo, priority).
+local pending = {}
+local function flushPending()
+  if #pending > 0 then
+    rcall("LPUSH", target, unpack(pending))
+    pending = {}
+  end
+end
 
 for i = 1, n do
   local a = 3 + (i - 1) * 7
@@ -56,19 +65,22 @@ for i = 1, n do
       rcall("ZADD", KEYS[5], due * 0x1000 + bit.band(counter, 0xfff), id)
       rcall("PUBLISH", KEYS[5], due)
     else
-      if priority == 0 then
-        if string.sub(lifoFlags, i, i) == "1" then
+      if priority == 0 and string.sub(lifoFlags, i, i) ~= "1" then
+        pending[#pending + 1] = id
+        if #pending >= 1000 then flushPending() end
+      else
+        flushPending()
+        if priority == 0 then
           rcall("RPUSH", target, id)
         else
-          rcall("LPUSH", target, id)
+          insertByPriority(KEYS[6], target, id, priority)
         end
-      else
-        insertByPriority(KEYS[6], target, id, priority)
       end
       rcall("PUBLISH", waitingChannel, id)
     end
   end
   ids[i] = id
 end
+flushPending()
 
 return ids

@@ -5,8 +5,9 @@
   call per batch instead of two per job. Each finished job is handled exactly as Bull does
   it, in order; only the per-call work (reading meta keys, trimming) is shared.
 
-  Completion of a job, per Bull: the job must exist (-1), its lock must hold our token (-2
-  missing, -6 another owner) and it must be in active (-3). The lock is deleted and the id
+  Completion of a job, per Bull: its lock must hold our token (-2 missing, -6 another owner;
+  a job removed while locked is only possible by a forced obliterate, which takes the lock
+  too) and it must be in active (-3). The lock is deleted and the id
   leaves the stalled set; with keep = 0 the job hash and logs are deleted, otherwise the job
   goes to the completed zset (score = finish time) with returnvalue and finishedOn, and the
   zset is trimmed to `keep` newest when keep > 0. `{"jobId":..,"val":..}` is published on the
@@ -36,7 +37,14 @@
   then 4 values per completion: job id, return value (JSON text), keep count (-1 all,
   0 none, n newest), completed event payload
 
-  Returns { {code per completion: 0 ok or -1/-2/-3/-6}, {id, fields, id, fields, ...} }
+  Cost: Redis charges most for each redis.call (argument conversion, reply conversion), so
+  every per-call step that takes several keys or members is done once for the batch (MGET of
+  the locks, one DEL, one SREM, one ZADD per run of equal keep counts, one trim per run, one
+  ZREM), leaving per job only what names one job: LREM, HSET, PUBLISH when finishing, and
+  HGETALL, SET (lock), HSET, PUBLISH when fetching. One job is fetched with RPOPLPUSH, more
+  with LRANGE + LTRIM + one LPUSH.
+
+  Returns { {code per completion: 0 ok or -2/-3/-6}, {id, fields, id, fields, ...} }
   where fields is the job hash as HGETALL returns it.
 ]]
 local rcall = redis.call
@@ -47,47 +55,62 @@ local token = ARGV[1]
 local now = ARGV[3]
 local k = tonumber(ARGV[7])
 local codes = {}
-local pendingTrim = nil
 
-for i = 1, k do
-  local a = 8 + (i - 1) * 4
-  local id = ARGV[a]
-  local keep = tonumber(ARGV[a + 2])
-  local jobKey = base .. id
-  local code = 0
-  if rcall("EXISTS", jobKey) == 0 then
-    code = -1
-  else
-    local lockKey = jobKey .. ":lock"
-    local owner = rcall("GET", lockKey)
-    if owner ~= token then
-      if owner then code = -6 else code = -2 end
+if k > 0 then
+  local lockKeys = {}
+  for i = 1, k do lockKeys[i] = base .. ARGV[8 + (i - 1) * 4] .. ":lock" end
+  local owners = rcall("MGET", unpack(lockKeys))
+  local released, releasedIds = {}, {}
+  local done = {}
+  for i = 1, k do
+    local id = ARGV[8 + (i - 1) * 4]
+    if owners[i] ~= token then
+      if owners[i] then codes[i] = -6 else codes[i] = -2 end
     else
-      rcall("DEL", lockKey)
-      rcall("SREM", KEYS[5], id)
+      released[#released + 1] = lockKeys[i]
+      releasedIds[#releasedIds + 1] = id
       if rcall("LREM", KEYS[1], -1, id) < 1 then
-        code = -3
+        codes[i] = -3
       else
-        -- A trim to N after each add equals one trim to N after a run of adds with the same
-        -- N (the newest N of a total order), so runs share one trim.
-        if pendingTrim and pendingTrim ~= keep then
-          trimFinished(KEYS[2], base, pendingTrim)
-          pendingTrim = nil
-        end
-        if keep ~= 0 then
-          rcall("ZADD", KEYS[2], now, id)
-          rcall("HSET", jobKey, "returnvalue", ARGV[a + 1], "finishedOn", now)
-          if keep > 0 then pendingTrim = keep end
-        else
-          rcall("DEL", jobKey, jobKey .. ":logs")
-        end
-        rcall("PUBLISH", KEYS[2], ARGV[a + 3])
+        codes[i] = 0
+        done[#done + 1] = i
       end
     end
   end
-  codes[i] = code
+  if #released > 0 then
+    rcall("DEL", unpack(released))
+    rcall("SREM", KEYS[5], unpack(releasedIds))
+  end
+
+  -- A trim to N after each add equals one trim to N after a run of adds with the same N
+  -- (the newest N of a total order), so a run of equal keep counts shares one ZADD and one
+  -- trim. Jobs deleted at once (keep 0) never enter the zset and do not break a run.
+  local runKeep, runArgs = nil, {}
+  local function flushRun()
+    if #runArgs > 0 then
+      rcall("ZADD", KEYS[2], unpack(runArgs))
+      if runKeep > 0 then trimFinished(KEYS[2], base, runKeep) end
+    end
+    runKeep, runArgs = nil, {}
+  end
+  for _, i in ipairs(done) do
+    local a = 8 + (i - 1) * 4
+    local id = ARGV[a]
+    local keep = tonumber(ARGV[a + 2])
+    local jobKey = base .. id
+    if keep ~= 0 then
+      if runKeep and runKeep ~= keep then flushRun() end
+      runKeep = keep
+      runArgs[#runArgs + 1] = now
+      runArgs[#runArgs + 1] = id
+      rcall("HSET", jobKey, "returnvalue", ARGV[a + 1], "finishedOn", now)
+    else
+      rcall("DEL", jobKey, jobKey .. ":logs")
+    end
+    rcall("PUBLISH", KEYS[2], ARGV[a + 3])
+  end
+  flushRun()
 end
-if pendingTrim then trimFinished(KEYS[2], base, pendingTrim) end
 
 local fetched = {}
 local ids = {}
@@ -98,7 +121,10 @@ if claimed ~= "" then
 end
 
 local want = tonumber(ARGV[4]) - #ids
-if want > 0 then
+if want == 1 then
+  local id = rcall("RPOPLPUSH", KEYS[3], KEYS[1])
+  if id then ids[#ids + 1] = id end
+elseif want > 1 then
   local taken = rcall("LRANGE", KEYS[3], -want, -1)
   local n = #taken
   if n > 0 then
@@ -114,7 +140,7 @@ if want > 0 then
 end
 
 if #ids > 0 then
-  rcall("ZREM", KEYS[4], unpack(ids))
+  local prioritised = {}
   for _, id in ipairs(ids) do
     local jobKey = base .. id
     local fields = rcall("HGETALL", jobKey)
@@ -126,8 +152,16 @@ if #ids > 0 then
       rcall("PUBLISH", KEYS[7], id)
       fetched[#fetched + 1] = id
       fetched[#fetched + 1] = fields
+      for f = 1, #fields, 2 do
+        if fields[f] == "priority" then
+          if fields[f + 1] ~= "0" then prioritised[#prioritised + 1] = id end
+          break
+        end
+      end
     end
   end
+  -- Only prioritised jobs are in the priority zset; Bull's ZREM of the others is a no-op.
+  if #prioritised > 0 then rcall("ZREM", KEYS[4], unpack(prioritised)) end
 elseif ARGV[6] == "1" and tonumber(ARGV[4]) > 0 then
   rcall("PUBLISH", KEYS[8], "")
 end
