@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "redis/url.h"
+#include "scheduler/cron.h"
 #include "store/postgres/connection.h"
 
 namespace crawler::app {
@@ -336,6 +337,13 @@ Config load_config(const ConfigSources& sources) {
       std::string shown = s.secret ? std::string("(hidden)") : "'" + value + "'";
       errors += where + "=" + shown + ": " + e.what() + "; expected " + std::string(s.form) + "\n";
     }
+  }
+  try {
+    scheduler::CronSchedule::parse(config.scheduler_cron, config.scheduler_tz);
+  } catch (const scheduler::CronError& e) {
+    errors += "SCHEDULER_CRON='" + config.scheduler_cron + "' with SCHEDULER_TZ='" +
+              config.scheduler_tz + "': " + e.what() +
+              "; expected 5 cron fields (or 6 with seconds) and an IANA time zone\n";
   }
   bool proxy_any = !config.proxy_host.empty() || config.proxy_port != 0;
   if (proxy_any && (config.proxy_host.empty() || config.proxy_port == 0))

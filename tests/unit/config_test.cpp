@@ -96,6 +96,17 @@ TEST(Config, InvalidValuesNameTheVariableAndTheForm) {
   EXPECT_NE(err.find("SCHEDULER_INTERVAL_MS (.env)"), std::string::npos) << err;
 }
 
+TEST(Config, CronAndTimeZoneAreValidatedTogether) {
+  auto err = error_of(sources({{"SCHEDULER_CRON", "61 * * * *"}}));
+  EXPECT_NE(err.find("SCHEDULER_CRON"), std::string::npos) << err;
+  EXPECT_NE(err.find("minute"), std::string::npos) << err;
+  err = error_of(sources({{"SCHEDULER_TZ", "Nowhere/City"}}));
+  EXPECT_NE(err.find("time zone"), std::string::npos) << err;
+  auto c =
+      load_config(sources({{"SCHEDULER_CRON", "*/5 * * * *"}, {"SCHEDULER_TZ", "Asia/Seoul"}}));
+  EXPECT_EQ(c.scheduler_tz, "Asia/Seoul");
+}
+
 TEST(Config, SecretsNeverAppearInErrors) {
   auto err = error_of(sources({{"DATABASE_URL", "mysql://u:hunter2@h/db"}}));
   EXPECT_NE(err.find("DATABASE_URL"), std::string::npos) << err;
