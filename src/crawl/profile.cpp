@@ -1,0 +1,140 @@
+#include "crawl/profile.h"
+
+#include <libxml/xpath.h>
+
+#include <boost/json.hpp>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/embedded.h"
+#include "crawl/css_xpath.h"
+#include "crawl/libxml_setup.h"
+
+namespace crawler::crawl {
+
+const std::vector<EmbeddedFile>& embedded_profile_files();
+
+namespace {
+
+namespace json = boost::json;
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::optional<std::string> field(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return std::nullopt;
+  if (!v->is_string())
+    throw std::invalid_argument("profile field '" + std::string(key) + "' must be a string");
+  return std::string(v->as_string());
+}
+
+void check_complete(const Profile& p) {
+  if (p.name.empty()) throw std::invalid_argument("a profile has no name");
+  for (auto [value, what] : {std::pair{&p.rank_type, "rank_type"},
+                             {&p.url_template, "url"},
+                             {&p.item_xpath, "items"},
+                             {&p.title_xpath, "title"},
+                             {&p.display_url_xpath, "display_url"}}) {
+    if (value->empty())
+      throw std::invalid_argument("profile '" + p.name + "' lacks '" + what + "'");
+  }
+  if (p.url_template.find("{query}") == std::string::npos)
+    throw std::invalid_argument("profile '" + p.name + "': url has no {query}");
+}
+
+}  // namespace
+
+std::string selector_to_xpath(std::string_view selector, bool inside_item) {
+  std::string xpath =
+      looks_like_xpath(selector)
+          ? std::string(selector)
+          : css_to_xpath(selector, inside_item ? XPathScope::relative : XPathScope::document);
+  detail::libxml_setup();
+  xmlXPathCompExprPtr compiled = xmlXPathCompile(reinterpret_cast<const xmlChar*>(xpath.c_str()));
+  if (!compiled)
+    throw std::invalid_argument("selector '" + std::string(selector) + "' is not valid XPath");
+  xmlXPathFreeCompExpr(compiled);
+  return xpath;
+}
+
+void apply_profile_json(std::vector<Profile>& profiles, std::string_view text) {
+  json::value doc;
+  try {
+    doc = json::parse(text);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("profile JSON: ") + e.what());
+  }
+  const auto* root = doc.if_object();
+  const auto* list = root ? root->if_contains("profiles") : nullptr;
+  if (!list || !list->is_array())
+    throw std::invalid_argument("profile JSON: expected {\"profiles\": [...]}");
+  for (const auto& entry : list->as_array()) {
+    if (!entry.is_object()) throw std::invalid_argument("profile JSON: a profile is not an object");
+    const auto& o = entry.as_object();
+    const auto name = field(o, "name");
+    if (!name || name->empty()) throw std::invalid_argument("profile JSON: a profile has no name");
+    Profile* target = nullptr;
+    for (auto& p : profiles)
+      if (p.name == *name) target = &p;
+    if (!target) {
+      profiles.push_back(Profile{.name = *name});
+      target = &profiles.back();
+    }
+    if (auto v = field(o, "rank_type")) target->rank_type = upper(*v);
+    if (auto v = field(o, "url")) target->url_template = *v;
+    if (auto v = field(o, "items")) target->item_xpath = selector_to_xpath(*v, false);
+    if (auto v = field(o, "title")) target->title_xpath = selector_to_xpath(*v, true);
+    if (auto v = field(o, "display_url")) target->display_url_xpath = selector_to_xpath(*v, true);
+    check_complete(*target);
+  }
+}
+
+void apply_profile_file(std::vector<Profile>& profiles, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read profile file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  apply_profile_json(profiles, text.str());
+}
+
+std::vector<Profile> default_profiles() {
+  std::vector<Profile> profiles;
+  for (const auto& file : embedded_profile_files()) apply_profile_json(profiles, file.content);
+  return profiles;
+}
+
+const Profile* find_profile(const std::vector<Profile>& profiles, std::string_view rank_type) {
+  const auto wanted = upper(rank_type);
+  for (const auto& p : profiles)
+    if (p.rank_type == wanted) return &p;
+  return nullptr;
+}
+
+std::string search_url(const Profile& profile, std::string_view keyword) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : keyword) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  std::string url = profile.url_template;
+  const auto at = url.find("{query}");
+  if (at == std::string::npos)
+    throw std::invalid_argument("profile '" + profile.name + "': url has no {query}");
+  url.replace(at, 7, encoded);
+  return url;
+}
+
+}  // namespace crawler::crawl
