@@ -2,9 +2,16 @@
 // write the response, repeat while keep-alive. In-flight requests are counted so stop() can
 // wait for them; stopping the io_context afterwards destroys the idle connections' coroutines,
 // which closes their sockets.
+//
+// WebSocket upgrades and AsyncHandler paths are dispatched here, before the Router: WebSocket
+// sessions continue in websocket_session.cpp; an async request suspends its coroutine on a
+// completion that `respond` posts back to the I/O thread, so a long-poll costs no thread.
+// stop() closes WebSocket sessions and answers pending async requests (503) before it waits
+// for requests in flight, so nothing outlives the io_context.
 #include "http/server.h"
 
 #include <atomic>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,7 +22,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <mutex>
 #include <thread>
+#include <unordered_set>
+
+#include "http/websocket_session.h"
 
 namespace crawler::http {
 
@@ -35,6 +47,79 @@ struct Server::Impl {
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   std::uint16_t bound_port = 0;
+
+  struct WsRoute {
+    std::string path;
+    std::shared_ptr<WebSocketHandler> handler;
+    WebSocketOptions options;
+  };
+  struct AsyncRoute {
+    std::string path;
+    AsyncHandler handler;
+  };
+  std::vector<WsRoute> ws_routes;
+  std::vector<AsyncRoute> async_routes;
+  detail::WsRegistry ws_registry;
+
+  // An async request waiting for its answer. `complete` resumes the connection's coroutine; it
+  // is posted under `mu` and only while `done` is false, and stop() sets `done` for everything
+  // still pending, so no completion is posted to a stopped io_context.
+  struct Pending {
+    std::mutex mu;
+    bool done = false;
+    std::function<void(Response)> complete;
+  };
+  std::mutex pending_mu;
+  std::unordered_set<std::shared_ptr<Pending>> pending;
+
+  static bool path_matches(const std::string& route, const std::string& path) {
+    if (route == path) return true;
+    auto trim = [](std::string_view p) {
+      return p.size() > 1 && p.back() == '/' ? p.substr(0, p.size() - 1) : p;
+    };
+    return trim(route) == trim(path);
+  }
+
+  void finish_pending(const std::shared_ptr<Pending>& p, Response res) {
+    std::lock_guard lock(p->mu);
+    if (p->done) return;
+    p->done = true;
+    asio::post(ioc,
+               [c = std::move(p->complete), r = std::move(res)]() mutable { c(std::move(r)); });
+  }
+
+  asio::awaitable<Response> wait_async(const AsyncHandler& handler, Request& req) {
+    auto p = std::make_shared<Pending>();
+    auto initiate = [this, &handler, &req, p](auto completion) {
+      auto h = std::make_shared<decltype(completion)>(std::move(completion));
+      {
+        std::lock_guard lock(p->mu);
+        p->complete = [h](Response r) { (*h)(std::move(r)); };
+      }
+      {
+        std::lock_guard lock(pending_mu);
+        pending.insert(p);
+      }
+      if (stopping) {
+        finish_pending(p, Response::error(503, "Server is stopping"));
+        return;
+      }
+      try {
+        handler(req, [this, p](Response r) { finish_pending(p, std::move(r)); });
+      } catch (const std::exception& e) {
+        logger.error("async handler failed",
+                     {{"path", req.path}, {"error", std::string_view(e.what())}});
+        finish_pending(p, Response::error(500, "Internal server error"));
+      }
+    };
+    Response res = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        initiate, asio::use_awaitable);
+    {
+      std::lock_guard lock(pending_mu);
+      pending.erase(p);
+    }
+    co_return res;
+  }
 
   Impl(ServerOptions o, std::shared_ptr<const Router> r, log::Logger l)
       : options(std::move(o)), router(std::move(r)), logger(std::move(l)) {}
@@ -117,16 +202,42 @@ struct Server::Impl {
         break;
       }
       auto& in = parser.get();
+      if (beast::websocket::is_upgrade(in)) {
+        const WsRoute* route = nullptr;
+        std::string path = percent_decode(
+            std::string_view(in.target()).substr(0, std::string_view(in.target()).find('?')),
+            false);
+        for (const auto& r : ws_routes)
+          if (path_matches(r.path, path)) route = &r;
+        if (route != nullptr && !stopping) {
+          Request upgrade_req = to_request(in, remote_str);
+          co_await detail::run_websocket(std::move(stream), parser.release(),
+                                         std::move(upgrade_req), route->handler, route->options,
+                                         ws_registry);
+          co_return;
+        }
+      }
       bool keep_alive = in.keep_alive() && !stopping;
       bool head = in.method() == bhttp::verb::head;
       unsigned version = in.version();
       Request req = to_request(in, remote_str);
 
+      const AsyncHandler* async = nullptr;
+      for (const auto& r : async_routes)
+        if (path_matches(r.path, req.path)) async = &r.handler;
+
       ++in_flight;
-      Response res = co_await asio::co_spawn(
-          pool->get_executor(),
-          [this, &req]() -> asio::awaitable<Response> { co_return run_handler(req); },
-          asio::use_awaitable);
+      // Two statements, not a conditional expression: GCC 12 mishandles temporaries of a
+      // co_await inside ?: (the Response was destroyed before use).
+      Response res;
+      if (async != nullptr) {
+        res = co_await wait_async(*async, req);
+      } else {
+        res = co_await asio::co_spawn(
+            pool->get_executor(),
+            [this, &req]() -> asio::awaitable<Response> { co_return run_handler(req); },
+            asio::use_awaitable);
+      }
       auto out = to_beast(std::move(res), version, keep_alive && !stopping, head);
       stream.expires_after(options.read_timeout);
       co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
@@ -186,10 +297,24 @@ void Server::stop(std::chrono::steady_clock::time_point deadline) {
     beast::error_code ec;
     im.acceptor.close(ec);
   });
+  im.ws_registry.close_all();
+  {
+    std::vector<std::shared_ptr<Impl::Pending>> waiting;
+    {
+      std::lock_guard lock(im.pending_mu);
+      waiting.assign(im.pending.begin(), im.pending.end());
+    }
+    for (auto& p : waiting) im.finish_pending(p, Response::error(503, "Server is stopping"));
+  }
   while (im.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (im.in_flight > 0)
     im.logger.warn("stopping with requests in flight", {{"requests", im.in_flight.load()}});
+  // WebSocket sessions end on their own once their sockets are closed; give them a moment to
+  // run their on_close.
+  auto ws_deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  while (im.ws_registry.size() > 0 && std::chrono::steady_clock::now() < ws_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   im.ioc.stop();
   im.io_thread.join();
   im.pool->join();
@@ -200,5 +325,14 @@ void Server::stop(std::chrono::steady_clock::time_point deadline) {
 }
 
 std::uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::handle_websocket(std::string path, std::shared_ptr<WebSocketHandler> handler,
+                              WebSocketOptions options) {
+  impl_->ws_routes.push_back({std::move(path), std::move(handler), options});
+}
+
+void Server::handle_async(std::string path, AsyncHandler handler) {
+  impl_->async_routes.push_back({std::move(path), std::move(handler)});
+}
 
 }  // namespace crawler::http

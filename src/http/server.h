@@ -6,6 +6,10 @@
 // timeouts and malformed requests (400) are handled here so handlers never see them.
 //
 // Beast and Asio stay inside server.cpp (pimpl): they are the slowest headers to compile.
+//
+// Besides the Router, a path can be given to a WebSocketHandler (upgrade requests) and/or an
+// AsyncHandler (answered later without holding a pool thread: long-polling); see websocket.h.
+// Those requests bypass the Router and its hooks (auth and CORS are the handler's business).
 #pragma once
 
 #include <chrono>
@@ -15,6 +19,7 @@
 
 #include "core/log.h"
 #include "http/router.h"
+#include "http/websocket.h"
 
 namespace crawler::http {
 
@@ -41,6 +46,14 @@ class Server {
   // Stops accepting, lets requests in flight finish until `deadline`, then closes everything.
   void stop(std::chrono::steady_clock::time_point deadline);
   std::uint16_t port() const;
+
+  // Before start(). `path` matches exactly, with or without a trailing '/'. A WebSocket
+  // upgrade request for it goes to `handler`; other requests to the path still go to the
+  // Router (or to an AsyncHandler registered for the same path).
+  void handle_websocket(std::string path, std::shared_ptr<WebSocketHandler> handler,
+                        WebSocketOptions options = {});
+  // Before start(). Non-upgrade requests for `path` go to `handler` on the I/O thread.
+  void handle_async(std::string path, AsyncHandler handler);
 
  private:
   struct Impl;
