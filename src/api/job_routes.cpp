@@ -36,12 +36,14 @@ boost::json::value job_summary(const queue::Job& job, queue::JobState state) {
 }
 
 std::string job_data(std::int64_t keyword_id, const std::string& keyword, const std::string& url,
-                     std::optional<std::int64_t> target_rank) {
+                     std::optional<std::int64_t> target_rank,
+                     std::optional<std::int64_t> bulk_search_keyword_id = std::nullopt) {
   boost::json::object data{
       {"keywordId", keyword_id},
       {"keyword", keyword},
       {"targetUrl", url},
       {"targetRank", target_rank ? boost::json::value(*target_rank) : nullptr}};
+  if (bulk_search_keyword_id) data["bulkSearchKeywordId"] = *bulk_search_keyword_id;
   return boost::json::serialize(data);
 }
 
@@ -85,6 +87,16 @@ http::Response enqueue_priority(queue::Queue& queue, store::Store& store, http::
     }
     auto job_id = std::to_string(id);
     auto state = queue.get_state(job_id);
+    // A waiting job may be carrying a bulk-search row: the replacement must carry it too,
+    // or that row would stay pending for ever.
+    std::optional<std::int64_t> bulk_row;
+    if (state && *state != queue::JobState::completed && *state != queue::JobState::failed)
+      if (auto existing = queue.get_job(job_id)) {
+        auto data = json_or_text(existing->data);
+        if (data.is_object())
+          if (auto* b = data.as_object().if_contains("bulkSearchKeywordId"); b && b->is_int64())
+            bulk_row = b->as_int64();
+      }
     if (state == queue::JobState::active) {
       results.push_back({{"keywordId", id}, {"status", "already_active"}});
       continue;
@@ -99,7 +111,8 @@ http::Response enqueue_priority(queue::Queue& queue, store::Store& store, http::
     opts.priority = kPriorityManual;
     queue.add(job_data(id, keyword->keyword, keyword->url,
                        keyword->target_rank ? std::optional<std::int64_t>(*keyword->target_rank)
-                                            : std::nullopt),
+                                            : std::nullopt,
+                       bulk_row),
               opts);
     ++queued;
     results.push_back({{"keywordId", id}, {"status", "queued"}, {"jobId", job_id}});

@@ -1,9 +1,15 @@
 #include "app/api_component.h"
 
 #include "api/auth.h"
+#include "api/worker_routes.h"
+#include "app/metrics_component.h"
+#include "metrics/http_handler.h"
+#include "redis/pool.h"
+#include "api/bulk_routes.h"
 #include "api/job_routes.h"
 #include "api/keyword_routes.h"
 #include "api/openapi.h"
+#include "events/events_service.h"
 #include "http/cors.h"
 #include "http/server.h"
 #include "queue/bull/bull_queue.h"
@@ -14,7 +20,8 @@ namespace {
 
 class ApiComponent : public Component {
  public:
-  ApiComponent(const Config& config, std::vector<DependencyCheck> checks)
+  ApiComponent(const Config& config, std::vector<DependencyCheck> checks,
+               metrics::Registry& registry)
       : logger_("api"),
         store_(std::make_shared<store::postgres::PostgresStore>(
             std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
@@ -23,7 +30,14 @@ class ApiComponent : public Component {
         queue_(queue::bull::open_bull_queue({.redis_url = config.redis_url,
                                              .prefix = config.queue_prefix,
                                              .name = config.queue_name})),
-        router_(std::make_shared<http::Router>()) {
+        router_(std::make_shared<http::Router>()),
+        redis_(std::make_unique<redis::Pool>(
+            redis::PoolOptions{.endpoint = redis::parse_url(config.redis_url), .max_connections = 4})),
+        workers_(std::make_unique<metrics::WorkerRegistry>(
+            *redis_, metrics::WorkerRegistryOptions{
+                         .key_base = config.queue_prefix + ":" + config.queue_name,
+                         .heartbeat_interval = config.worker_heartbeat_interval})),
+        metrics_(make_metrics_component(config, *queue_, *workers_, registry)) {
     api::ApiKeys keys(config.api_keys);
     if (!keys.enabled())
       logger_.warn("API_KEYS is not set: the REST API and WebSocket accept anyone");
@@ -31,9 +45,12 @@ class ApiComponent : public Component {
     r.before(api::require_api_key(keys));
     http::enable_cors(r, config.cors_origins);
     add_health_routes(r, std::move(checks));
+    r.get("/metrics", [&registry](http::Request&) { return metrics::metrics_response(registry); });
+    api::add_worker_routes(r, *workers_);
     api::add_keyword_routes(r, *store_);
     api::add_ranking_routes(r, *store_);
     api::add_job_routes(r, *queue_, *store_);
+    api::add_bulk_routes(r, *store_, *queue_, config.bulk_search_monitoring_interval);
     api::add_system_routes(r, *queue_, *store_, keys.enabled());
     api::add_openapi_routes(r, keys.enabled());
 
@@ -44,25 +61,45 @@ class ApiComponent : public Component {
     // Handlers block on PostgreSQL: as many threads as connections keeps both busy.
     options.handler_threads = config.database_pool_size;
     server_ = std::make_unique<http::Server>(options, router_, logger_);
+
+    // Real-time events (Socket.IO at /socket.io/, JSON frames at /ws) on the same port.
+    events::EventsOptions ev;
+    ev.socketio.cors_origins = config.cors_origins;
+    ev.socketio.keys = {keys.enabled(), [keys](std::string_view k) { return keys.accepts(k); }};
+    events_ = std::make_unique<events::EventsService>(*queue_, ev, log::Logger("events"));
+    events_->attach(*server_);
   }
 
   std::string_view name() const override { return "api"; }
-  void start() override { server_->start(); }
-  void stop(std::chrono::steady_clock::time_point deadline) override { server_->stop(deadline); }
+  void start() override {
+    server_->start();
+    events_->start();
+    metrics_->start();
+  }
+  void stop(std::chrono::steady_clock::time_point deadline) override {
+    events_->stop();
+    server_->stop(deadline);
+    metrics_->stop(deadline);
+  }
 
  private:
   log::Logger logger_;
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<queue::Queue> queue_;
   std::shared_ptr<http::Router> router_;
+  std::unique_ptr<redis::Pool> redis_;
+  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::unique_ptr<Component> metrics_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<events::EventsService> events_;  // destroyed first: it uses queue_
 };
 
 }  // namespace
 
 std::unique_ptr<Component> make_api_component(const Config& config,
-                                              std::vector<DependencyCheck> checks) {
-  return std::make_unique<ApiComponent>(config, std::move(checks));
+                                              std::vector<DependencyCheck> checks,
+                                              metrics::Registry& registry) {
+  return std::make_unique<ApiComponent>(config, std::move(checks), registry);
 }
 
 }  // namespace crawler::app

@@ -9,10 +9,12 @@
 #include "app/component.h"
 #include "app/config.h"
 #include "app/health.h"
+#include "metrics/registry.h"
 
 namespace crawler::app {
 
 std::unique_ptr<Component> make_api_component(const Config& config,
-                                              std::vector<DependencyCheck> checks);
+                                              std::vector<DependencyCheck> checks,
+                                              metrics::Registry& registry);
 
 }  // namespace crawler::app

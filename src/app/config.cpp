@@ -1,8 +1,10 @@
 #include "app/config.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
+#include "crawl/config.h"
 #include "redis/url.h"
 #include "scheduler/cron.h"
 #include "store/postgres/connection.h"
@@ -241,6 +243,42 @@ std::vector<Setting> make_settings() {
         "proxy password",
         true,
         [](Config& c, std::string_view v) { c.proxy_pass = v; }},
+      S{"CRAWL_MODE", "crawl-mode", {}, "auto", "auto, http or browser",
+        "auto: HTTP first, then the browser when it finds nothing", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_MODE"] = v; }},
+      S{"CRAWL_TIMEOUT_MS", "crawl-timeout-ms", {}, "10000", "milliseconds",
+        "timeout of one search page fetch", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_TIMEOUT_MS"] = v; }},
+      S{"CRAWL_RATE_PER_HOST", "crawl-rate-per-host", {}, "5", "requests per second (0: no limit)",
+        "fleet-wide limit per target host, shared through Redis", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_RATE_PER_HOST"] = v; }},
+      S{"CRAWL_RATE_BURST", "crawl-rate-burst", {}, "1", "an integer >= 1",
+        "back-to-back requests allowed per host", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_RATE_BURST"] = v; }},
+      S{"CRAWL_ALLOW_PRIVATE", "crawl-allow-private", {}, "0", "0 or 1",
+        "1: let crawls reach private/loopback addresses (tests, local demo only)", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_ALLOW_PRIVATE"] = v; }},
+      S{"CRAWL_ALLOWED_NETWORKS", "crawl-allowed-networks", {}, "", "comma list of CIDRs",
+        "non-public networks crawls may reach anyway", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_ALLOWED_NETWORKS"] = v; }},
+      S{"CRAWL_PROFILE_FILE", "crawl-profile-file", {}, "", "a path to a JSON file",
+        "search profile overrides (selectors, url templates)", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_PROFILE_FILE"] = v; }},
+      S{"SERP_AD_URL", "serp-ad-url", {}, "", "a url template containing {query}",
+        "AD search page (default: Naver mobile ad search)", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["SERP_AD_URL"] = v; }},
+      S{"SERP_ORGANIC_URL", "serp-organic-url", {}, "", "a url template containing {query}",
+        "ORGANIC search page (default: Naver mobile search)", false,
+        [](Config& c, std::string_view v) { c.crawl_settings["SERP_ORGANIC_URL"] = v; }},
+      S{"CRAWL_PROFILES", "crawl-profiles", {}, "AD", "comma list of AD, ORGANIC",
+        "which result areas each job checks; the first gives the job's rank", false,
+        [](Config& c, std::string_view v) {
+          c.crawl_profiles = split_list(v);
+          for (auto& p : c.crawl_profiles) {
+            for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            if (p != "AD" && p != "ORGANIC") throw std::invalid_argument("unknown area '" + p + "'");
+          }
+        }},
       S{"CHROMIUM_PATH",
         "chromium-path",
         {"PUPPETEER_EXECUTABLE_PATH"},
@@ -281,6 +319,26 @@ std::vector<Setting> make_settings() {
         "the api role applies pending database migrations when it starts",
         false,
         [](Config& c, std::string_view v) { c.migrate_on_start = parse_bool(v); }},
+      S{"METRICS_SINK", "metrics-sink", {}, "cloudwatch", "cloudwatch, emf or none",
+        "where the api publishes the scaling metrics: the CloudWatch API (needs AWS_REGION and "
+        "credentials), Embedded Metric Format lines on stdout, or nowhere",
+        false,
+        [](Config& c, std::string_view v) {
+          if (v != "cloudwatch" && v != "emf" && v != "none")
+            throw std::invalid_argument("unknown sink");
+          c.metrics_sink = v;
+        }},
+      S{"CLOUDWATCH_PUBLISH_INTERVAL_MS", "cloudwatch-publish-interval-ms", {}, "60000",
+        "milliseconds >= 1000", "period of the CrawlerService metrics (the seed: every minute)",
+        false,
+        [](Config& c, std::string_view v) { c.cloudwatch_publish_interval = parse_ms(v, 1000); }},
+      S{"QUEUE_SAMPLE_INTERVAL_MS", "queue-sample-interval-ms", {}, "5000", "milliseconds >= 100",
+        "how often the api samples queue counts into the Prometheus gauges", false,
+        [](Config& c, std::string_view v) { c.queue_sample_interval = parse_ms(v, 100); }},
+      S{"WORKER_HEARTBEAT_INTERVAL_MS", "worker-heartbeat-interval-ms", {}, "5000",
+        "milliseconds >= 100",
+        "how often a worker announces itself in Redis (listed by GET /api/workers)", false,
+        [](Config& c, std::string_view v) { c.worker_heartbeat_interval = parse_ms(v, 100); }},
       S{"SHUTDOWN_TIMEOUT_MS",
         "shutdown-timeout-ms",
         {},
@@ -299,6 +357,22 @@ std::vector<Setting> make_settings() {
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = make_settings();
   return table;
+}
+
+std::function<std::optional<std::string>(std::string_view)> crawl_lookup(const Config& config) {
+  return [&config](std::string_view name) -> std::optional<std::string> {
+    auto text = [](const std::string& v) {
+      return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
+    if (name == "PROXY_HOST") return text(config.proxy_host);
+    if (name == "PROXY_PORT")
+      return config.proxy_port ? std::optional(std::to_string(config.proxy_port)) : std::nullopt;
+    if (name == "PROXY_USER") return text(config.proxy_user);
+    if (name == "PROXY_PASS") return text(config.proxy_pass);
+    if (auto it = config.crawl_settings.find(std::string(name)); it != config.crawl_settings.end())
+      return it->second;
+    return std::nullopt;
+  };
 }
 
 std::optional<std::string> process_env(std::string_view name) {
@@ -344,6 +418,11 @@ Config load_config(const ConfigSources& sources) {
     errors += "SCHEDULER_CRON='" + config.scheduler_cron + "' with SCHEDULER_TZ='" +
               config.scheduler_tz + "': " + e.what() +
               "; expected 5 cron fields (or 6 with seconds) and an IANA time zone\n";
+  }
+  try {
+    crawl::crawl_config_from_env(crawl_lookup(config));
+  } catch (const std::invalid_argument& e) {
+    errors += std::string(e.what()) + "\n";
   }
   bool proxy_any = !config.proxy_host.empty() || config.proxy_port != 0;
   if (proxy_any && (config.proxy_host.empty() || config.proxy_port == 0))

@@ -53,11 +53,19 @@ struct Config {
   std::string proxy_user;
   std::string proxy_pass;  // secret: never logged
   std::string chromium_path;
+  // The crawl stage's settings as given (CRAWL_*, SERP_*), parsed by crawl_config() below.
+  std::map<std::string, std::string> crawl_settings;
+  std::vector<std::string> crawl_profiles{"AD"};  // rank types each job checks, in order
 
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::json;
   std::chrono::milliseconds shutdown_timeout{25000};
-  bool migrate_on_start = true;  // the api role applies pending migrations at start
+  bool migrate_on_start = true;
+
+  std::string metrics_sink = "cloudwatch";  // cloudwatch | emf | none
+  std::chrono::milliseconds cloudwatch_publish_interval{60000};
+  std::chrono::milliseconds queue_sample_interval{5000};
+  std::chrono::milliseconds worker_heartbeat_interval{5000};  // the api role applies pending migrations at start
 };
 
 struct Setting {
@@ -87,6 +95,10 @@ struct ConfigSources {
 
 // Throws ConfigError listing every invalid value (one per line).
 Config load_config(const ConfigSources& sources);
+
+// The crawl stage's configuration (crawl/config.h) from these settings. Throws
+// std::invalid_argument naming the variable (load_config() has already checked it).
+std::function<std::optional<std::string>(std::string_view)> crawl_lookup(const Config& config);
 
 // The process environment as a ConfigSources::env function.
 std::optional<std::string> process_env(std::string_view name);

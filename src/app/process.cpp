@@ -8,7 +8,11 @@
 #include "app/health.h"
 #include "app/http_component.h"
 #include "app/migration_component.h"
+#include "app/worker_component.h"
 #include "core/version.h"
+#include "metrics/crawler_metrics.h"
+#include "metrics/http_handler.h"
+#include "metrics/process_metrics.h"
 #include "redis/url.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrate.h"
@@ -24,12 +28,11 @@ std::vector<DependencyCheck> dependency_checks(const Config& config) {
 }
 
 std::unique_ptr<HttpComponent> http_component(const Config& config, std::string name,
-                                              std::uint16_t port,
-                                              std::vector<DependencyCheck> extra_checks = {}) {
+                                              std::uint16_t port, metrics::Registry& registry) {
   auto router = std::make_shared<http::Router>();
-  auto checks = dependency_checks(config);
-  checks.insert(checks.end(), extra_checks.begin(), extra_checks.end());
-  add_health_routes(*router, std::move(checks));
+  add_health_routes(*router, dependency_checks(config));
+  router->get("/metrics",
+              [&registry](http::Request&) { return metrics::metrics_response(registry); });
   http::ServerOptions options;
   options.name = std::move(name);
   options.bind_address = config.bind_address;
@@ -37,7 +40,8 @@ std::unique_ptr<HttpComponent> http_component(const Config& config, std::string 
   return std::make_unique<HttpComponent>(std::move(options), std::move(router));
 }
 
-std::vector<std::unique_ptr<Component>> build_components(const Config& config) {
+std::vector<std::unique_ptr<Component>> build_components(const Config& config,
+                                                         metrics::Registry& registry) {
   std::vector<std::unique_ptr<Component>> out;
   bool serves_api = config.roles.contains(Role::api) || config.roles.contains(Role::ws);
   if (serves_api) {
@@ -49,13 +53,16 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config) {
     }
     auto checks = dependency_checks(config);
     checks.insert(checks.end(), api_checks.begin(), api_checks.end());
-    out.push_back(make_api_component(config, std::move(checks)));
+    out.push_back(make_api_component(config, std::move(checks), registry));
   }
   if (config.roles.contains(Role::scheduler))
-    out.push_back(http_component(config, "scheduler", config.scheduler_port));
-  // A worker co-located with the api reports through the api's port.
-  if (config.roles.contains(Role::worker) && !serves_api)
-    out.push_back(http_component(config, "worker", config.worker_port));
+    out.push_back(http_component(config, "scheduler", config.scheduler_port, registry));
+  if (config.roles.contains(Role::worker)) {
+    out.push_back(make_worker_component(config, registry));
+    // A worker co-located with the api reports through the api's port.
+    if (!serves_api)
+      out.push_back(http_component(config, "worker", config.worker_port, registry));
+  }
   return out;
 }
 
@@ -85,7 +92,11 @@ int run_process(const Config& config) {
                            {"redis", redis::parse_url(config.redis_url).redacted()},
                            {"database", store::postgres::redact_url(config.database_url)}});
 
-  auto components = build_components(config);
+  // One registry per process: every role's /metrics shows the whole process.
+  metrics::Registry registry;
+  metrics::register_process_metrics(registry);
+  metrics::CrawlerMetrics declared(registry);
+  auto components = build_components(config, registry);
   size_t started = 0;
   try {
     for (; started < components.size(); ++started) components[started]->start();

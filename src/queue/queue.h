@@ -96,8 +96,11 @@ struct WorkerOptions {
   std::chrono::milliseconds lock_renew_time{15000};
   std::chrono::milliseconds stalled_interval{30000};
   int max_stalled_count = 1;
-  // Longest sleep between checks for due delayed jobs (Bull's guardInterval).
-  std::chrono::milliseconds delayed_guard_interval{5000};
+  // Longest sleep between checks for due delayed jobs (Bull's guardInterval). Bull uses 5 s
+  // but also wakes on the `delayed` channel when a producer adds an earlier job; we poll
+  // every second instead (one cheap script call per second per worker), which bounds how
+  // late a delayed job or a retry with backoff can start, whoever added it.
+  std::chrono::milliseconds delayed_guard_interval{1000};
   // How long one blocking wait for new jobs lasts when the queue is drained.
   std::chrono::milliseconds drain_block{1000};
   // Reconnect backoff after the backend became unreachable.

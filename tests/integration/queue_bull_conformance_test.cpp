@@ -70,6 +70,12 @@ std::vector<NewJob> job_set_for_cpp() {
   return jobs;
 }
 
+// Upper bounds on lateness are loose on purpose: both Bull and we promote delayed jobs at
+// their due time or at the next guard check (5 s), and these machines are shared, so a
+// timing assertion tighter than that would test the load, not the queue. The lower bounds
+// (never early) are exact.
+constexpr std::int64_t kLateSlackMs = 6000;
+
 // Checks what a consumer (ours or Node's) did with the job set: calls in processing order.
 void expect_job_set_semantics(const std::vector<Call>& calls, std::int64_t added_at) {
   std::vector<std::int64_t> first_tries;
@@ -84,18 +90,18 @@ void expect_job_set_semantics(const std::vector<Call>& calls, std::int64_t added
   for (std::int64_t n : {1, 2, 3, 4, 5, 7}) EXPECT_EQ(by_n[n].size(), 1u) << "n" << n;
   ASSERT_EQ(by_n[7].size(), 1u);
   EXPECT_GE(by_n[7][0].at - added_at, 1400) << "delayed job ran early";
-  EXPECT_LE(by_n[7][0].at - added_at, 1500 + 2500) << "delayed job ran late";
+  EXPECT_LE(by_n[7][0].at - added_at, 1500 + kLateSlackMs) << "delayed job ran late";
   ASSERT_EQ(by_n[8].size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(by_n[8][i].attempts_made, i);
   for (int i = 1; i < 3; ++i) {
     const auto gap = by_n[8][i].at - by_n[8][i - 1].at;
     EXPECT_GE(gap, 580) << "fixed backoff 600 ms";
-    EXPECT_LE(gap, 600 + 2000) << "fixed backoff 600 ms";
+    EXPECT_LE(gap, 600 + kLateSlackMs) << "fixed backoff 600 ms";
   }
   ASSERT_EQ(by_n[9].size(), 2u);
   const auto gap9 = by_n[9][1].at - by_n[9][0].at;
   EXPECT_GE(gap9, 280) << "exponential backoff: (2^1 - 1) * 300 ms";
-  EXPECT_LE(gap9, 300 + 2000);
+  EXPECT_LE(gap9, 300 + kLateSlackMs);
 }
 
 class QueueConformanceTest : public ::testing::Test {

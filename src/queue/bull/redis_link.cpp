@@ -25,6 +25,25 @@ redis::Connection& RedisLink::connection() {
   return *connection_;
 }
 
+namespace {
+
+// Error replies of a server that is starting, failing over or busy: the command did not run
+// and will succeed later, exactly like a dropped connection. Raising them as IoError lets every
+// caller's reconnect-and-retry path handle them (a restarted Redis answers LOADING while it
+// reads its AOF).
+bool transient(const std::string& error) {
+  for (const char* prefix : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY"})
+    if (error.starts_with(prefix)) return true;
+  return false;
+}
+
+[[noreturn]] void raise(const std::string& what, const std::string& error) {
+  if (transient(error)) throw redis::IoError(what + ": " + error);
+  throw Error(what + ": " + error);
+}
+
+}  // namespace
+
 void RedisLink::load_scripts() {
   std::vector<std::vector<std::string>> loads;
   for (const auto& s : scripts()) loads.push_back({"SCRIPT", "LOAD", s.text});
@@ -32,7 +51,7 @@ void RedisLink::load_scripts() {
   for (std::size_t i = 0; i < replies.size(); ++i) {
     const auto& s = scripts()[i];
     if (replies[i].is_error()) {
-      throw Error("SCRIPT LOAD " + s.name + " failed: " + replies[i].str());
+      raise("SCRIPT LOAD " + s.name + " failed", replies[i].str());
     }
     if (!replies[i].is_string() || replies[i].str() != s.sha1) {
       throw Error("SCRIPT LOAD " + s.name + " answered an unexpected digest");
@@ -65,10 +84,10 @@ redis::Reply RedisLink::eval(const Script& script, const std::vector<std::string
     redis::Reply r = connection().command(cmd, timeout);
     if (r.is_error() && r.str().starts_with("NOSCRIPT")) {
       const redis::Reply loaded = connection().command({"SCRIPT", "LOAD", script.text});
-      if (loaded.is_error()) throw Error("SCRIPT LOAD " + script.name + ": " + loaded.str());
+      if (loaded.is_error()) raise("SCRIPT LOAD " + script.name, loaded.str());
       r = connection().command(cmd, timeout);
     }
-    if (r.is_error()) throw Error("queue script " + script.name + " failed: " + r.str());
+    if (r.is_error()) raise("queue script " + script.name + " failed", r.str());
     return r;
   });
 }

@@ -1,0 +1,71 @@
+#include "app/metrics_component.h"
+
+#include "metrics/cloudwatch.h"
+#include "metrics/credentials.h"
+#include "metrics/crawler_metrics.h"
+#include "metrics/publisher.h"
+#include "metrics/queue_sampler.h"
+
+namespace crawler::app {
+namespace {
+
+class MetricsComponent : public Component {
+ public:
+  MetricsComponent(const Config& config, queue::Queue& queue, metrics::WorkerRegistry& workers,
+                   metrics::Registry& registry)
+      : logger_("metrics"), crawler_metrics_(registry) {
+    sampler_ = std::make_unique<metrics::QueueSampler>(
+        queue, crawler_metrics_.queue_jobs,
+        metrics::QueueSamplerOptions{.interval = config.queue_sample_interval}, &workers,
+        &registry);
+    if (config.metrics_sink == "emf") {
+      sink_ = std::make_unique<metrics::EmfSink>();
+    } else if (config.metrics_sink == "cloudwatch") {
+      auto env = metrics::process_env();
+      auto region = metrics::region_from_env(env);
+      if (!region) {
+        logger_.warn("AWS_REGION is not set: the CloudWatch publisher is off");
+      } else {
+        credentials_ = std::make_unique<metrics::CredentialsChain>();
+        client_ = std::make_unique<metrics::CloudWatchClient>(
+            metrics::CloudWatchOptions{.region = *region,
+                                       .endpoint = metrics::cloudwatch_endpoint(env, *region)},
+            *credentials_);
+        sink_ = std::make_unique<metrics::CloudWatchSink>(*client_);
+      }
+    }
+    if (sink_)
+      publisher_ = std::make_unique<metrics::Publisher>(
+          *sink_, metrics::make_source(queue, &workers),
+          metrics::PublisherOptions{.interval = config.cloudwatch_publish_interval});
+  }
+
+  std::string_view name() const override { return "metrics"; }
+  void start() override {
+    sampler_->start();
+    if (publisher_) publisher_->start();
+  }
+  void stop(std::chrono::steady_clock::time_point deadline) override {
+    if (publisher_) publisher_->stop(deadline);
+    sampler_->stop(deadline);
+  }
+
+ private:
+  log::Logger logger_;
+  metrics::CrawlerMetrics crawler_metrics_;
+  std::unique_ptr<metrics::QueueSampler> sampler_;
+  std::unique_ptr<metrics::CredentialsChain> credentials_;
+  std::unique_ptr<metrics::CloudWatchClient> client_;
+  std::unique_ptr<metrics::MetricSink> sink_;
+  std::unique_ptr<metrics::Publisher> publisher_;
+};
+
+}  // namespace
+
+std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Queue& queue,
+                                                  metrics::WorkerRegistry& workers,
+                                                  metrics::Registry& registry) {
+  return std::make_unique<MetricsComponent>(config, queue, workers, registry);
+}
+
+}  // namespace crawler::app

@@ -1,0 +1,22 @@
+// The api role's metrics side: the queue sampler (crawling_queue_jobs and the fleet gauges,
+// every QUEUE_SAMPLE_INTERVAL_MS) and the CloudWatch publisher that drives the seed's
+// autoscaling (QueueWaitingJobs, QueueBacklogPerWorker, WorkerErrorRate every
+// CLOUDWATCH_PUBLISH_INTERVAL_MS, through the CloudWatch API or as EMF lines on stdout).
+// Neither ever blocks a request: each runs on its own thread and retries on its own.
+#pragma once
+
+#include <memory>
+
+#include "app/component.h"
+#include "app/config.h"
+#include "metrics/registry.h"
+#include "metrics/worker_registry.h"
+#include "queue/queue.h"
+
+namespace crawler::app {
+
+std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Queue& queue,
+                                                  metrics::WorkerRegistry& workers,
+                                                  metrics::Registry& registry);
+
+}  // namespace crawler::app

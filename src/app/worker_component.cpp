@@ -1,0 +1,117 @@
+#include "app/worker_component.h"
+
+#include <unistd.h>
+
+#include "crawl/config.h"
+#include "metrics/crawler_metrics.h"
+#include "metrics/worker_registry.h"
+#include "crawl/http_fetcher.h"
+#include "crawl/rate_limiter.h"
+#include "queue/bull/bull_queue.h"
+#include "redis/pool.h"
+#include "store/postgres/postgres_store.h"
+#include "worker/processor.h"
+
+namespace crawler::app {
+namespace {
+
+class WorkerComponent : public Component {
+ public:
+  WorkerComponent(const Config& config, metrics::Registry& registry)
+      : logger_("worker"), metrics_(registry) {
+    auto crawl = crawl::crawl_config_from_env(crawl_lookup(config));
+    store_ = std::make_shared<store::postgres::PostgresStore>(
+        std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
+            .url = config.database_url,
+            .size = static_cast<std::size_t>(config.worker_concurrency) + 1}));
+    queue_ = queue::bull::open_bull_queue(
+        {.redis_url = config.redis_url, .prefix = config.queue_prefix, .name = config.queue_name});
+    fetcher_ = std::make_unique<crawl::HttpFetcher>(crawl.http);
+
+    worker::ProcessorOptions options;
+    options.mode = crawl.mode;
+    options.interval = config.worker_interval;
+    options.crawl.timeout = crawl.timeout;
+    options.metrics = &metrics_;
+    for (const auto& type : config.crawl_profiles)
+      if (const auto* p = crawl::find_profile(crawl.profiles, type)) options.profiles.push_back(*p);
+    redis_ = std::make_unique<redis::Pool>(redis::PoolOptions{
+        .endpoint = redis::parse_url(config.redis_url),
+        .max_connections = static_cast<std::size_t>(config.worker_concurrency) + 2});
+    if (crawl.rate_per_host > 0) {
+      limiter_ = std::make_unique<crawl::RateLimiter>(
+          *redis_, crawl::RateLimiterOptions{.rate_per_second = crawl.rate_per_host,
+                                             .burst = crawl.rate_burst,
+                                             .key_prefix = config.queue_prefix + ":crawl-rate:"});
+      options.crawl.gate = limiter_.get();
+    }
+    // CRAWL_MODE=browser or auto without a browser yet: auto runs the fast path alone.
+    processor_ = std::make_unique<worker::CrawlProcessor>(
+        *store_, crawl::Fetchers{.http = fetcher_.get(), .browser = nullptr}, options);
+    queue::WorkerOptions worker_options;
+    worker_options.concurrency = config.worker_concurrency;
+    worker_ = queue_->make_worker(
+        worker_options, [this](queue::JobContext& job) { return processor_->process(job); });
+    concurrency_ = config.worker_concurrency;
+
+    // Announce this worker in Redis (GET /api/workers, the backlog-per-worker metric).
+    workers_ = std::make_unique<metrics::WorkerRegistry>(
+        *redis_, metrics::WorkerRegistryOptions{
+                     .key_base = config.queue_prefix + ":" + config.queue_name,
+                     .heartbeat_interval = config.worker_heartbeat_interval});
+    metrics::WorkerInfo info;
+    info.host = metrics::local_hostname();
+    info.pid = static_cast<std::int64_t>(::getpid());
+    info.id = metrics::make_worker_id(info.host, info.pid);
+    info.concurrency = config.worker_concurrency;
+    info.started_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    heartbeat_ = std::make_unique<metrics::WorkerHeartbeat>(
+        *workers_, info, [this](metrics::WorkerInfo& w) {
+          auto stats = worker_->stats();
+          w.jobs_completed = stats.completed;
+          w.jobs_failed = stats.failed;
+          w.busy = processor_->busy();
+        });
+  }
+
+  std::string_view name() const override { return "worker"; }
+  void start() override {
+    worker_->start();
+    heartbeat_->start();
+    logger_.info("taking jobs", {{"concurrency", concurrency_}});
+  }
+  void stop(std::chrono::steady_clock::time_point deadline) override {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    bool clean = worker_->stop(std::max(left, std::chrono::milliseconds(0)));
+    heartbeat_->stop(deadline);
+    auto stats = worker_->stats();
+    logger_.info(clean ? "drained" : "stopped with jobs left to the stalled check",
+                 {{"completed", stats.completed}, {"failed", stats.failed}});
+  }
+
+ private:
+  log::Logger logger_;
+  metrics::CrawlerMetrics metrics_;
+  int concurrency_ = 1;
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<crawl::HttpFetcher> fetcher_;
+  std::unique_ptr<redis::Pool> redis_;
+  std::unique_ptr<crawl::RateLimiter> limiter_;
+  std::unique_ptr<worker::CrawlProcessor> processor_;
+  std::unique_ptr<queue::Worker> worker_;
+  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::unique_ptr<metrics::WorkerHeartbeat> heartbeat_;
+};
+
+}  // namespace
+
+std::unique_ptr<Component> make_worker_component(const Config& config,
+                                                 metrics::Registry& registry) {
+  return std::make_unique<WorkerComponent>(config, registry);
+}
+
+}  // namespace crawler::app

@@ -1,0 +1,122 @@
+#include "worker/processor.h"
+
+#include <stdexcept>
+#include <thread>
+
+#include "worker/job_data.h"
+
+namespace crawler::worker {
+namespace {
+
+store::Timestamp now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::string describe(const crawl::CrawlOutcome& o) {
+  std::string s = std::string(crawl::to_string(o.status)) + " via " + o.method + " (" +
+                  std::to_string(o.items_found) + " items, HTTP " + std::to_string(o.http_status) +
+                  ", " + std::to_string(o.total_duration.count()) + " ms)";
+  if (o.rank) s += ", rank " + std::to_string(*o.rank);
+  if (!o.error.empty()) s += ": " + o.error;
+  return s;
+}
+
+}  // namespace
+
+std::string CrawlProcessor::process(queue::JobContext& ctx) {
+  struct Busy {
+    std::atomic<int>& n;
+    explicit Busy(std::atomic<int>& c) : n(c) { ++n; }
+    ~Busy() { --n; }
+  } busy(busy_);
+  const auto started = std::chrono::steady_clock::now();
+  std::string method = "http";
+  auto count = [&](const char* status) {
+    if (options_.metrics) options_.metrics->jobs_completed.labels({status, method}).inc();
+  };
+  try {
+    auto result = run(ctx, method);
+    count("completed");
+    if (options_.metrics) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      options_.metrics->job_duration.labels({"processing"}).observe(seconds);
+      double total = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count() -
+                                         ctx.job().timestamp) / 1000.0;
+      options_.metrics->job_duration.labels({"total"}).observe(total);
+    }
+    return result;
+  } catch (...) {
+    count("failed");
+    throw;
+  }
+}
+
+std::string CrawlProcessor::run(queue::JobContext& ctx, std::string& method_out) {
+  const auto& job = ctx.job();
+  ctx.progress(10);
+  CrawlJobData data = parse_job_data(job.data);
+  ctx.log("crawl: '" + data.keyword + "' for " + data.target_url);
+
+  std::optional<int> first_rank;
+  bool first = true;
+  for (const auto& profile : options_.profiles) {
+    crawl::CrawlInput input{data.keyword, data.target_url, profile};
+    auto outcome = crawl::crawl_with_mode(input, options_.mode, fetchers_, options_.crawl);
+    if (!outcome.method.empty()) method_out = outcome.method;
+    if (options_.metrics) {
+      options_.metrics->network_bytes.labels({outcome.method, "request"})
+          .observe(static_cast<double>(outcome.request_bytes));
+      options_.metrics->network_bytes.labels({outcome.method, "response"})
+          .observe(static_cast<double>(outcome.response_bytes));
+      options_.metrics->network_bytes_total.labels({outcome.method})
+          .inc(static_cast<double>(outcome.request_bytes + outcome.response_bytes));
+    }
+    ctx.log(profile.rank_type + ": " + describe(outcome));
+    switch (outcome.status) {
+      case crawl::CrawlStatus::found:
+      case crawl::CrawlStatus::not_found:
+      case crawl::CrawlStatus::no_items:
+        break;
+      case crawl::CrawlStatus::throttled:
+      case crawl::CrawlStatus::failed:
+        throw std::runtime_error(profile.rank_type + " search " + describe(outcome));
+      case crawl::CrawlStatus::refused:
+        throw std::runtime_error(profile.rank_type + " search refused: " + outcome.error);
+    }
+    if (first) ctx.progress(80);
+
+    store::RankingWrite write;
+    write.keyword_id = data.keyword_id;
+    write.rank = outcome.rank;
+    write.rank_type = profile.rank_type;
+    write.checked_at = now_ms();
+    write.job_id = job.id;
+    write.job_created_at = store::Timestamp(std::chrono::milliseconds(job.timestamp));
+    write.job_attempt = job.attempts_made + 1;
+    write.crawling_duration_ms = outcome.total_duration.count();
+    write.total_duration_ms = (write.checked_at - write.job_created_at).count();
+    write.crawling_method = outcome.method;
+    write.request_bytes = static_cast<std::int64_t>(outcome.request_bytes);
+    write.response_bytes = static_cast<std::int64_t>(outcome.response_bytes);
+    write.total_network_bytes =
+        static_cast<std::int64_t>(outcome.request_bytes + outcome.response_bytes);
+    // Only the first profile's row settles a bulk-search row: one job, one bulk answer.
+    if (first) write.bulk_search_keyword_id = data.bulk_search_keyword_id;
+    auto written = store_.record_ranking(write);
+    if (written.duplicate) ctx.log(profile.rank_type + ": already recorded by an earlier run");
+    if (first) first_rank = outcome.rank;
+    first = false;
+  }
+  ctx.progress(100);
+
+  // WORKER_INTERVAL_MS: the original paused after every job; a stop request ends the pause.
+  auto until = std::chrono::steady_clock::now() + options_.interval;
+  while (std::chrono::steady_clock::now() < until && !ctx.cancelled())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  return result_json(first_rank, data.target_rank, data.keyword);
+}
+
+}  // namespace crawler::worker
