@@ -1,18 +1,18 @@
 #include "app/api_component.h"
 
 #include "api/auth.h"
-#include "api/worker_routes.h"
-#include "app/metrics_component.h"
-#include "metrics/http_handler.h"
-#include "redis/pool.h"
 #include "api/bulk_routes.h"
 #include "api/job_routes.h"
 #include "api/keyword_routes.h"
 #include "api/openapi.h"
+#include "api/worker_routes.h"
+#include "app/metrics_component.h"
 #include "events/events_service.h"
 #include "http/cors.h"
 #include "http/server.h"
+#include "metrics/http_handler.h"
 #include "queue/bull/bull_queue.h"
+#include "redis/pool.h"
 #include "store/postgres/postgres_store.h"
 
 namespace crawler::app {
@@ -31,12 +31,13 @@ class ApiComponent : public Component {
                                              .prefix = config.queue_prefix,
                                              .name = config.queue_name})),
         router_(std::make_shared<http::Router>()),
-        redis_(std::make_unique<redis::Pool>(
-            redis::PoolOptions{.endpoint = redis::parse_url(config.redis_url), .max_connections = 4})),
+        redis_(std::make_unique<redis::Pool>(redis::PoolOptions{
+            .endpoint = redis::parse_url(config.redis_url), .max_connections = 4})),
         workers_(std::make_unique<metrics::WorkerRegistry>(
-            *redis_, metrics::WorkerRegistryOptions{
-                         .key_base = config.queue_prefix + ":" + config.queue_name,
-                         .heartbeat_interval = config.worker_heartbeat_interval})),
+            *redis_,
+            metrics::WorkerRegistryOptions{
+                .key_base = config.queue_prefix + ":" + config.queue_name,
+                .heartbeat_interval = config.worker_heartbeat_interval})),
         metrics_(make_metrics_component(config, *queue_, *workers_, registry)) {
     api::ApiKeys keys(config.api_keys);
     if (!keys.enabled())

@@ -65,7 +65,8 @@ struct Config {
   std::string metrics_sink = "cloudwatch";  // cloudwatch | emf | none
   std::chrono::milliseconds cloudwatch_publish_interval{60000};
   std::chrono::milliseconds queue_sample_interval{5000};
-  std::chrono::milliseconds worker_heartbeat_interval{5000};  // the api role applies pending migrations at start
+  std::chrono::milliseconds worker_heartbeat_interval{
+      5000};  // the api role applies pending migrations at start
 };
 
 struct Setting {

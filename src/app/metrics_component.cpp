@@ -1,8 +1,8 @@
 #include "app/metrics_component.h"
 
 #include "metrics/cloudwatch.h"
-#include "metrics/credentials.h"
 #include "metrics/crawler_metrics.h"
+#include "metrics/credentials.h"
 #include "metrics/publisher.h"
 #include "metrics/queue_sampler.h"
 

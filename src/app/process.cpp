@@ -60,8 +60,7 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config,
   if (config.roles.contains(Role::worker)) {
     out.push_back(make_worker_component(config, registry));
     // A worker co-located with the api reports through the api's port.
-    if (!serves_api)
-      out.push_back(http_component(config, "worker", config.worker_port, registry));
+    if (!serves_api) out.push_back(http_component(config, "worker", config.worker_port, registry));
   }
   return out;
 }

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include "crawl/config.h"
-#include "metrics/crawler_metrics.h"
-#include "metrics/worker_registry.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/rate_limiter.h"
+#include "metrics/crawler_metrics.h"
+#include "metrics/worker_registry.h"
 #include "queue/bull/bull_queue.h"
 #include "redis/pool.h"
 #include "store/postgres/postgres_store.h"
@@ -56,9 +56,9 @@ class WorkerComponent : public Component {
 
     // Announce this worker in Redis (GET /api/workers, the backlog-per-worker metric).
     workers_ = std::make_unique<metrics::WorkerRegistry>(
-        *redis_, metrics::WorkerRegistryOptions{
-                     .key_base = config.queue_prefix + ":" + config.queue_name,
-                     .heartbeat_interval = config.worker_heartbeat_interval});
+        *redis_,
+        metrics::WorkerRegistryOptions{.key_base = config.queue_prefix + ":" + config.queue_name,
+                                       .heartbeat_interval = config.worker_heartbeat_interval});
     metrics::WorkerInfo info;
     info.host = metrics::local_hostname();
     info.pid = static_cast<std::int64_t>(::getpid());
@@ -67,8 +67,8 @@ class WorkerComponent : public Component {
     info.started_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-    heartbeat_ = std::make_unique<metrics::WorkerHeartbeat>(
-        *workers_, info, [this](metrics::WorkerInfo& w) {
+    heartbeat_ =
+        std::make_unique<metrics::WorkerHeartbeat>(*workers_, info, [this](metrics::WorkerInfo& w) {
           auto stats = worker_->stats();
           w.jobs_completed = stats.completed;
           w.jobs_failed = stats.failed;

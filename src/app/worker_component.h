@@ -12,7 +12,6 @@
 
 namespace crawler::app {
 
-std::unique_ptr<Component> make_worker_component(const Config& config,
-                                                 metrics::Registry& registry);
+std::unique_ptr<Component> make_worker_component(const Config& config, metrics::Registry& registry);
 
 }  // namespace crawler::app

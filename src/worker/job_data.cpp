@@ -16,7 +16,8 @@ std::optional<std::int64_t> optional_int(const boost::json::object& o, const cha
   if (v.is_int64()) return v.as_int64();
   if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
     return static_cast<std::int64_t>(v.as_uint64());
-  if (v.is_double() && std::floor(v.as_double()) == v.as_double() && std::fabs(v.as_double()) < 9e15)
+  if (v.is_double() && std::floor(v.as_double()) == v.as_double() &&
+      std::fabs(v.as_double()) < 9e15)
     return static_cast<std::int64_t>(v.as_double());
   if (v.is_string()) {
     const auto& s = v.as_string();
@@ -40,8 +41,7 @@ std::string required_string(const boost::json::object& o, const char* field) {
 CrawlJobData parse_job_data(std::string_view json) {
   boost::system::error_code ec;
   auto value = boost::json::parse(json, ec);
-  if (ec || !value.is_object())
-    throw std::invalid_argument("job data is not a JSON object");
+  if (ec || !value.is_object()) throw std::invalid_argument("job data is not a JSON object");
   const auto& o = value.as_object();
   CrawlJobData data;
   data.keyword_id = optional_int(o, "keywordId");

@@ -38,12 +38,14 @@ std::string CrawlProcessor::process(queue::JobContext& ctx) {
     auto result = run(ctx, method);
     count("completed");
     if (options_.metrics) {
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       options_.metrics->job_duration.labels({"processing"}).observe(seconds);
       double total = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count() -
-                                         ctx.job().timestamp) / 1000.0;
+                                         ctx.job().timestamp) /
+                     1000.0;
       options_.metrics->job_duration.labels({"total"}).observe(total);
     }
     return result;

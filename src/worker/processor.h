@@ -26,7 +26,7 @@ struct ProcessorOptions {
   crawl::CrawlMode mode = crawl::CrawlMode::automatic;
   std::vector<crawl::Profile> profiles;  // watched, in order; the first gives the job's rank
   crawl::CrawlOptions crawl;
-  std::chrono::milliseconds interval{0};  // WORKER_INTERVAL_MS: pause after each job
+  std::chrono::milliseconds interval{0};       // WORKER_INTERVAL_MS: pause after each job
   metrics::CrawlerMetrics* metrics = nullptr;  // the original's crawling_* series; optional
 };
 
