@@ -38,7 +38,9 @@ class ApiComponent : public Component {
             metrics::WorkerRegistryOptions{
                 .key_base = config.queue_prefix + ":" + config.queue_name,
                 .heartbeat_interval = config.worker_heartbeat_interval})),
-        metrics_(make_metrics_component(config, *queue_, *workers_, registry)) {
+        metrics_(config.publisher_in_api
+                     ? make_metrics_component(config, *queue_, *workers_, registry)
+                     : nullptr) {
     api::ApiKeys keys(config.api_keys);
     if (!keys.enabled())
       logger_.warn("API_KEYS is not set: the REST API and WebSocket accept anyone");
@@ -75,12 +77,12 @@ class ApiComponent : public Component {
   void start() override {
     server_->start();
     events_->start();
-    metrics_->start();
+    if (metrics_) metrics_->start();
   }
   void stop(std::chrono::steady_clock::time_point deadline) override {
     events_->stop();
     server_->stop(deadline);
-    metrics_->stop(deadline);
+    if (metrics_) metrics_->stop(deadline);
   }
 
  private:

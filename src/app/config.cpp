@@ -383,6 +383,18 @@ std::vector<Setting> make_settings() {
             throw std::invalid_argument("unknown sink");
           c.metrics_sink = v;
         }},
+      S{"METRICS_PUBLISHER",
+        "metrics-publisher",
+        {},
+        "api",
+        "api or separate",
+        "api: the api role publishes the scaling metrics (the seed); separate: only a process "
+        "with --process=publisher does",
+        false,
+        [](Config& c, std::string_view v) {
+          if (v != "api" && v != "separate") throw std::invalid_argument("unknown placement");
+          c.publisher_in_api = v == "api";
+        }},
       S{"CLOUDWATCH_PUBLISH_INTERVAL_MS",
         "cloudwatch-publish-interval-ms",
         {},

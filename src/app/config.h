@@ -63,6 +63,7 @@ struct Config {
   bool migrate_on_start = true;
 
   std::string metrics_sink = "cloudwatch";  // cloudwatch | emf | none
+  bool publisher_in_api = true;  // METRICS_PUBLISHER=api; "separate": only the publisher role
   std::chrono::milliseconds cloudwatch_publish_interval{60000};
   std::chrono::milliseconds queue_sample_interval{5000};
   std::chrono::milliseconds worker_heartbeat_interval{

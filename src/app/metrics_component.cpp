@@ -5,6 +5,9 @@
 #include "metrics/credentials.h"
 #include "metrics/publisher.h"
 #include "metrics/queue_sampler.h"
+#include "queue/bull/bull_queue.h"
+#include "redis/pool.h"
+#include "redis/url.h"
 
 namespace crawler::app {
 namespace {
@@ -60,7 +63,39 @@ class MetricsComponent : public Component {
   std::unique_ptr<metrics::Publisher> publisher_;
 };
 
+// Owns the queue and Redis connections the metrics component reads.
+class PublisherComponent : public Component {
+ public:
+  PublisherComponent(const Config& config, metrics::Registry& registry)
+      : queue_(queue::bull::open_bull_queue({.redis_url = config.redis_url,
+                                             .prefix = config.queue_prefix,
+                                             .name = config.queue_name})),
+        redis_(std::make_unique<redis::Pool>(redis::PoolOptions{
+            .endpoint = redis::parse_url(config.redis_url), .max_connections = 2})),
+        workers_(std::make_unique<metrics::WorkerRegistry>(
+            *redis_,
+            metrics::WorkerRegistryOptions{
+                .key_base = config.queue_prefix + ":" + config.queue_name,
+                .heartbeat_interval = config.worker_heartbeat_interval})),
+        inner_(std::make_unique<MetricsComponent>(config, *queue_, *workers_, registry)) {}
+
+  std::string_view name() const override { return "publisher"; }
+  void start() override { inner_->start(); }
+  void stop(std::chrono::steady_clock::time_point deadline) override { inner_->stop(deadline); }
+
+ private:
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<redis::Pool> redis_;
+  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::unique_ptr<MetricsComponent> inner_;
+};
+
 }  // namespace
+
+std::unique_ptr<Component> make_publisher_component(const Config& config,
+                                                    metrics::Registry& registry) {
+  return std::make_unique<PublisherComponent>(config, registry);
+}
 
 std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Queue& queue,
                                                   metrics::WorkerRegistry& workers,

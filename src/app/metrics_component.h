@@ -19,4 +19,9 @@ std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Q
                                                   metrics::WorkerRegistry& workers,
                                                   metrics::Registry& registry);
 
+// The `publisher` role (METRICS_PUBLISHER=separate): the same, with its own queue and Redis
+// connections, in a process that serves no API.
+std::unique_ptr<Component> make_publisher_component(const Config& config,
+                                                    metrics::Registry& registry);
+
 }  // namespace crawler::app

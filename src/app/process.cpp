@@ -7,6 +7,7 @@
 #include "app/api_component.h"
 #include "app/health.h"
 #include "app/http_component.h"
+#include "app/metrics_component.h"
 #include "app/migration_component.h"
 #include "app/worker_component.h"
 #include "core/version.h"
@@ -54,6 +55,12 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config,
     auto checks = dependency_checks(config);
     checks.insert(checks.end(), api_checks.begin(), api_checks.end());
     out.push_back(make_api_component(config, std::move(checks), registry));
+  }
+  if (config.roles.contains(Role::publisher)) {
+    if (config.publisher_in_api)
+      log::Logger("main").warn(
+          "--process=publisher with METRICS_PUBLISHER=api: the api role publishes too");
+    out.push_back(make_publisher_component(config, registry));
   }
   if (config.roles.contains(Role::scheduler))
     out.push_back(http_component(config, "scheduler", config.scheduler_port, registry));

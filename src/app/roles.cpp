@@ -12,6 +12,8 @@ std::string_view role_name(Role role) {
       return "scheduler";
     case Role::worker:
       return "worker";
+    case Role::publisher:
+      return "publisher";
   }
   return "?";
 }
@@ -36,11 +38,11 @@ std::set<Role> parse_roles(const std::vector<std::string>& tokens) {
         roles.insert(all_roles().begin(), all_roles().end());
       } else {
         bool found = false;
-        for (Role r : all_roles())
+        for (Role r : {Role::api, Role::ws, Role::scheduler, Role::worker, Role::publisher})
           if (name == role_name(r)) roles.insert(r), found = true;
         if (!found)
           throw std::invalid_argument("unknown process role '" + std::string(name) +
-                                      "'; valid roles: api, ws, scheduler, worker, all "
+                                      "'; valid roles: api, ws, scheduler, worker, publisher, all "
                                       "(comma-separated, e.g. --process=api,ws)");
       }
       if (comma == std::string_view::npos) break;

@@ -9,10 +9,12 @@
 
 namespace crawler::app {
 
-enum class Role { api, ws, scheduler, worker };
+// `publisher` runs the CloudWatch publisher and queue sampler on their own, for deployments
+// that set METRICS_PUBLISHER=separate; it is not part of `all`.
+enum class Role { api, ws, scheduler, worker, publisher };
 
 std::string_view role_name(Role role);
-const std::vector<Role>& all_roles();
+const std::vector<Role>& all_roles();  // what `all` means: api, ws, scheduler, worker
 
 // Accepts a comma list, several tokens or both ("api,ws", {"api", "ws"}); "all" means every
 // role; empty means all. Unknown or empty names throw std::invalid_argument naming the token
