@@ -6,6 +6,7 @@
 #include "api/keyword_routes.h"
 #include "api/openapi.h"
 #include "api/worker_routes.h"
+#include "app/connections.h"
 #include "app/metrics_component.h"
 #include "events/events_service.h"
 #include "http/cors.h"
@@ -27,17 +28,10 @@ class ApiComponent : public Component {
             std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
                 .url = config.database_url,
                 .size = static_cast<std::size_t>(config.database_pool_size)}))),
-        queue_(queue::bull::open_bull_queue({.redis_url = config.redis_url,
-                                             .prefix = config.queue_prefix,
-                                             .name = config.queue_name})),
+        queue_(open_queue(config)),
         router_(std::make_shared<http::Router>()),
-        redis_(std::make_unique<redis::Pool>(redis::PoolOptions{
-            .endpoint = redis::parse_url(config.redis_url), .max_connections = 4})),
-        workers_(std::make_unique<metrics::WorkerRegistry>(
-            *redis_,
-            metrics::WorkerRegistryOptions{
-                .key_base = config.queue_prefix + ":" + config.queue_name,
-                .heartbeat_interval = config.worker_heartbeat_interval})),
+        redis_(open_redis_pool(config, 4)),
+        workers_(open_worker_registry(config, *redis_)),
         metrics_(config.publisher_in_api
                      ? make_metrics_component(config, *queue_, *workers_, registry)
                      : nullptr) {

@@ -1,5 +1,6 @@
 #include "app/metrics_component.h"
 
+#include "app/connections.h"
 #include "metrics/cloudwatch.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/credentials.h"
@@ -67,16 +68,9 @@ class MetricsComponent : public Component {
 class PublisherComponent : public Component {
  public:
   PublisherComponent(const Config& config, metrics::Registry& registry)
-      : queue_(queue::bull::open_bull_queue({.redis_url = config.redis_url,
-                                             .prefix = config.queue_prefix,
-                                             .name = config.queue_name})),
-        redis_(std::make_unique<redis::Pool>(redis::PoolOptions{
-            .endpoint = redis::parse_url(config.redis_url), .max_connections = 2})),
-        workers_(std::make_unique<metrics::WorkerRegistry>(
-            *redis_,
-            metrics::WorkerRegistryOptions{
-                .key_base = config.queue_prefix + ":" + config.queue_name,
-                .heartbeat_interval = config.worker_heartbeat_interval})),
+      : queue_(open_queue(config)),
+        redis_(open_redis_pool(config, 2)),
+        workers_(open_worker_registry(config, *redis_)),
         inner_(std::make_unique<MetricsComponent>(config, *queue_, *workers_, registry)) {}
 
   std::string_view name() const override { return "publisher"; }

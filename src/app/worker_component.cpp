@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "app/connections.h"
 #include "crawl/config.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/rate_limiter.h"
@@ -24,8 +25,7 @@ class WorkerComponent : public Component {
         std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
             .url = config.database_url,
             .size = static_cast<std::size_t>(config.worker_concurrency) + 1}));
-    queue_ = queue::bull::open_bull_queue(
-        {.redis_url = config.redis_url, .prefix = config.queue_prefix, .name = config.queue_name});
+    queue_ = open_queue(config);
     fetcher_ = std::make_unique<crawl::HttpFetcher>(crawl.http);
 
     worker::ProcessorOptions options;
@@ -35,9 +35,7 @@ class WorkerComponent : public Component {
     options.metrics = &metrics_;
     for (const auto& type : config.crawl_profiles)
       if (const auto* p = crawl::find_profile(crawl.profiles, type)) options.profiles.push_back(*p);
-    redis_ = std::make_unique<redis::Pool>(redis::PoolOptions{
-        .endpoint = redis::parse_url(config.redis_url),
-        .max_connections = static_cast<std::size_t>(config.worker_concurrency) + 2});
+    redis_ = open_redis_pool(config, static_cast<std::size_t>(config.worker_concurrency) + 2);
     if (crawl.rate_per_host > 0) {
       limiter_ = std::make_unique<crawl::RateLimiter>(
           *redis_, crawl::RateLimiterOptions{.rate_per_second = crawl.rate_per_host,
@@ -55,10 +53,7 @@ class WorkerComponent : public Component {
     concurrency_ = config.worker_concurrency;
 
     // Announce this worker in Redis (GET /api/workers, the backlog-per-worker metric).
-    workers_ = std::make_unique<metrics::WorkerRegistry>(
-        *redis_,
-        metrics::WorkerRegistryOptions{.key_base = config.queue_prefix + ":" + config.queue_name,
-                                       .heartbeat_interval = config.worker_heartbeat_interval});
+    workers_ = open_worker_registry(config, *redis_);
     metrics::WorkerInfo info;
     info.host = metrics::local_hostname();
     info.pid = static_cast<std::int64_t>(::getpid());
