@@ -183,6 +183,7 @@ TEST(Process, MigrateSubcommandAndApiStartApplyTheSchema) {
   r = run_crawler({"migrate"}, {{"DATABASE_URL", db}});
   EXPECT_EQ(r.status, ExitStatus::from_exit_code(0)) << r.output;
   EXPECT_EQ(r.output.find("0001_initial"), std::string::npos) << "nothing left to apply";
+  EXPECT_EQ(r.output.find("NOTICE"), std::string::npos) << "server notices stay out of the logs";
 
   r = run_crawler(
       {"migrate"},

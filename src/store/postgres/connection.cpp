@@ -99,6 +99,10 @@ std::unique_ptr<Connection> Connection::connect(const std::string& url,
     PQfinish(conn);
     throw Error("cannot connect to PostgreSQL: " + msg);
   }
+  // libpq prints server NOTICEs ("relation ... already exists, skipping") to stderr by
+  // default, which would break the one-JSON-object-per-line log stream; they carry nothing
+  // an operator needs, so they are dropped.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
