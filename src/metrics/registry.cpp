@@ -111,49 +111,39 @@ void Family::render_header(std::string& out) const {
   out += '\n';
 }
 
-CounterFamily::CounterFamily(std::string name, std::string help,
-                             std::vector<std::string> label_names)
-    : Family(std::move(name), std::move(help), Type::counter, std::move(label_names)) {
-  // An unlabelled counter exists (at 0) from the start: absent vs 0 matters to rate().
-  if (label_names_.empty()) labels(LabelValues{});
+ScalarFamily::ScalarFamily(std::string name, std::string help, Type type,
+                           std::vector<std::string> label_names)
+    : Family(std::move(name), std::move(help), type, std::move(label_names)) {
+  // An unlabelled series exists (at 0) from the start: absent vs 0 matters to rate().
+  if (label_names_.empty()) cell(LabelValues{});
 }
 
-Counter CounterFamily::labels(const LabelValues& values) {
+detail::ScalarCell* ScalarFamily::cell(const LabelValues& values) {
   check_arity(values);
   std::lock_guard lock(mutex_);
   auto& cell = cells_[values];
   if (!cell) cell = std::make_unique<detail::ScalarCell>();
-  return Counter(cell.get());
+  return cell.get();
 }
+
+void ScalarFamily::render(std::string& out) const {
+  render_header(out);
+  std::lock_guard lock(mutex_);
+  for (const auto& [values, cell] : cells_)
+    sample_line(out, name_, label_names_, values, cell->value.load(std::memory_order_relaxed));
+}
+
+CounterFamily::CounterFamily(std::string name, std::string help,
+                             std::vector<std::string> label_names)
+    : ScalarFamily(std::move(name), std::move(help), Type::counter, std::move(label_names)) {}
 Counter CounterFamily::labels(std::initializer_list<std::string_view> values) {
   return labels(to_values(values));
 }
-void CounterFamily::render(std::string& out) const {
-  render_header(out);
-  std::lock_guard lock(mutex_);
-  for (const auto& [values, cell] : cells_)
-    sample_line(out, name_, label_names_, values, cell->value.load(std::memory_order_relaxed));
-}
 
 GaugeFamily::GaugeFamily(std::string name, std::string help, std::vector<std::string> label_names)
-    : Family(std::move(name), std::move(help), Type::gauge, std::move(label_names)) {
-  if (label_names_.empty()) labels(LabelValues{});
-}
-Gauge GaugeFamily::labels(const LabelValues& values) {
-  check_arity(values);
-  std::lock_guard lock(mutex_);
-  auto& cell = cells_[values];
-  if (!cell) cell = std::make_unique<detail::ScalarCell>();
-  return Gauge(cell.get());
-}
+    : ScalarFamily(std::move(name), std::move(help), Type::gauge, std::move(label_names)) {}
 Gauge GaugeFamily::labels(std::initializer_list<std::string_view> values) {
   return labels(to_values(values));
-}
-void GaugeFamily::render(std::string& out) const {
-  render_header(out);
-  std::lock_guard lock(mutex_);
-  for (const auto& [values, cell] : cells_)
-    sample_line(out, name_, label_names_, values, cell->value.load(std::memory_order_relaxed));
 }
 
 HistogramFamily::HistogramFamily(std::string name, std::string help,

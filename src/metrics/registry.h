@@ -131,30 +131,36 @@ class Family {
   std::vector<std::string> label_names_;
 };
 
-class CounterFamily final : public Family {
+// Counters and gauges keep one number per label set: the cells and their rendering are shared.
+class ScalarFamily : public Family {
  public:
-  CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
-  // The series for these label values (created at 0 on first use). Throws
-  // std::invalid_argument for the wrong number of values.
-  Counter labels(const LabelValues& values);
-  Counter labels(std::initializer_list<std::string_view> values);
   void render(std::string& out) const override;
+
+ protected:
+  ScalarFamily(std::string name, std::string help, Type type, std::vector<std::string> label_names);
+  // The cell for these label values, created at 0 on first use. Throws std::invalid_argument
+  // for the wrong number of values.
+  detail::ScalarCell* cell(const LabelValues& values);
 
  private:
   mutable std::mutex mutex_;
   std::map<LabelValues, std::unique_ptr<detail::ScalarCell>> cells_;
 };
 
-class GaugeFamily final : public Family {
+class CounterFamily final : public ScalarFamily {
+ public:
+  CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
+  // The series for these label values (created at 0 on first use). Throws
+  // std::invalid_argument for the wrong number of values.
+  Counter labels(const LabelValues& values) { return Counter(cell(values)); }
+  Counter labels(std::initializer_list<std::string_view> values);
+};
+
+class GaugeFamily final : public ScalarFamily {
  public:
   GaugeFamily(std::string name, std::string help, std::vector<std::string> label_names);
-  Gauge labels(const LabelValues& values);
+  Gauge labels(const LabelValues& values) { return Gauge(cell(values)); }
   Gauge labels(std::initializer_list<std::string_view> values);
-  void render(std::string& out) const override;
-
- private:
-  mutable std::mutex mutex_;
-  std::map<LabelValues, std::unique_ptr<detail::ScalarCell>> cells_;
 };
 
 class HistogramFamily final : public Family {
