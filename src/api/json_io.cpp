@@ -5,10 +5,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
-#include <cmath>
 
 #include "api/api_error.h"
+#include "core/json_integer.h"
 #include "core/utf8.h"
 
 namespace crawler::api {
@@ -46,21 +45,8 @@ std::optional<std::int64_t> get_int(const boost::json::object& o, const char* fi
                                     std::int64_t min, std::int64_t max) {
   auto it = o.find(field);
   if (it == o.end() || it->value().is_null()) return std::nullopt;
-  const auto& v = it->value();
-  std::optional<std::int64_t> n;
-  if (v.is_int64()) n = v.as_int64();
-  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    n = static_cast<std::int64_t>(v.as_uint64());
-  if (v.is_double() && std::isfinite(v.as_double()) && std::floor(v.as_double()) == v.as_double() &&
-      std::fabs(v.as_double()) < 9e15)
-    n = static_cast<std::int64_t>(v.as_double());
-  if (v.is_string()) {
-    // The original's client sometimes sends numbers as strings ("5").
-    const auto& s = v.as_string();
-    std::int64_t parsed = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
-    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) n = parsed;
-  }
+  // The original's client sometimes sends numbers as strings ("5").
+  auto n = json_integer(it->value());
   if (!n) throw BadRequest(std::string(field) + " must be an integer");
   if (*n < min || *n > max)
     throw BadRequest(std::string(field) + " must be between " + std::to_string(min) + " and " +

@@ -1,9 +1,8 @@
 #include "worker/job_data.h"
 
 #include <boost/json.hpp>
-#include <charconv>
-#include <cmath>
 
+#include "core/json_integer.h"
 #include "core/target_url.h"
 
 namespace crawler::worker {
@@ -13,19 +12,8 @@ std::optional<std::int64_t> optional_int(const boost::json::object& o, const cha
   auto it = o.find(field);
   if (it == o.end() || it->value().is_null()) return std::nullopt;
   const auto& v = it->value();
-  if (v.is_int64()) return v.as_int64();
-  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return static_cast<std::int64_t>(v.as_uint64());
-  if (v.is_double() && std::floor(v.as_double()) == v.as_double() &&
-      std::fabs(v.as_double()) < 9e15)
-    return static_cast<std::int64_t>(v.as_double());
-  if (v.is_string()) {
-    const auto& s = v.as_string();
-    if (s.empty()) return std::nullopt;
-    std::int64_t n = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec == std::errc() && ptr == s.data() + s.size()) return n;
-  }
+  if (v.is_string() && v.as_string().empty()) return std::nullopt;  // Node's "" for "none"
+  if (auto n = json_integer(v)) return n;
   throw std::invalid_argument(std::string("job data: ") + field + " must be an integer");
 }
 
