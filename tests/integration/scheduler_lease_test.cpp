@@ -24,47 +24,56 @@ crawler::redis::Pool pool_for(const std::string& url) {
       .endpoint = crawler::redis::parse_url(url), .max_connections = 2});
 }
 
+// Two replicas, each with its own connections, competing for one fresh lease key.
+class Replicas {
+ public:
+  explicit Replicas(std::chrono::milliseconds ttl)
+      : key_(SharedServices::get().unique_prefix() + ":scheduler:leader"),
+        pool_a_(pool_for(SharedServices::get().redis_url())),
+        pool_b_(pool_for(SharedServices::get().redis_url())),
+        a(pool_a_, key_, "replica-a", ttl),
+        b(pool_b_, key_, "replica-b", ttl) {}
+
+ private:
+  std::string key_;
+  crawler::redis::Pool pool_a_, pool_b_;
+
+ public:
+  LeaderLease a, b;
+};
+
 }  // namespace
 
 TEST(LeaderLease, OneHolderAtATimeAndRenewalKeepsIt) {
-  auto url = SharedServices::get().redis_url();
-  auto key = SharedServices::get().unique_prefix() + ":scheduler:leader";
-  auto pool_a = pool_for(url), pool_b = pool_for(url);
-  LeaderLease a(pool_a, key, "replica-a", 600ms), b(pool_b, key, "replica-b", 600ms);
-  EXPECT_TRUE(a.acquire_or_renew());
-  EXPECT_FALSE(b.acquire_or_renew());
+  Replicas r(600ms);
+  EXPECT_TRUE(r.a.acquire_or_renew());
+  EXPECT_FALSE(r.b.acquire_or_renew());
   // a keeps renewing for longer than one TTL: b never gets it.
   for (int i = 0; i < 6; ++i) {
     std::this_thread::sleep_for(200ms);
-    EXPECT_TRUE(a.acquire_or_renew());
-    EXPECT_FALSE(b.acquire_or_renew());
+    EXPECT_TRUE(r.a.acquire_or_renew());
+    EXPECT_FALSE(r.b.acquire_or_renew());
   }
 }
 
 TEST(LeaderLease, AStandbyTakesOverWhenTheLeaderStopsRenewing) {
-  auto url = SharedServices::get().redis_url();
-  auto key = SharedServices::get().unique_prefix() + ":scheduler:leader";
-  auto pool_a = pool_for(url), pool_b = pool_for(url);
-  LeaderLease a(pool_a, key, "replica-a", 300ms), b(pool_b, key, "replica-b", 300ms);
-  ASSERT_TRUE(a.acquire_or_renew());
+  Replicas r(300ms);
+  ASSERT_TRUE(r.a.acquire_or_renew());
   // a "dies": no more renewals. b takes over after the TTL, not before.
-  EXPECT_FALSE(b.acquire_or_renew());
-  EXPECT_TRUE(poll_until([&] { return b.acquire_or_renew(); }, 3s, 50ms));
+  EXPECT_FALSE(r.b.acquire_or_renew());
+  EXPECT_TRUE(poll_until([&] { return r.b.acquire_or_renew(); }, 3s, 50ms));
   // The former leader comes back: it cannot renew or release b's lease.
-  EXPECT_FALSE(a.acquire_or_renew());
-  a.release();
-  EXPECT_TRUE(b.acquire_or_renew());
+  EXPECT_FALSE(r.a.acquire_or_renew());
+  r.a.release();
+  EXPECT_TRUE(r.b.acquire_or_renew());
 }
 
 TEST(LeaderLease, ReleaseHandsOverAtOnce) {
-  auto url = SharedServices::get().redis_url();
-  auto key = SharedServices::get().unique_prefix() + ":scheduler:leader";
-  auto pool_a = pool_for(url), pool_b = pool_for(url);
-  LeaderLease a(pool_a, key, "replica-a", 60s), b(pool_b, key, "replica-b", 60s);
-  ASSERT_TRUE(a.acquire_or_renew());
-  EXPECT_FALSE(b.acquire_or_renew());
-  a.release();
-  EXPECT_TRUE(b.acquire_or_renew());
+  Replicas r(60s);
+  ASSERT_TRUE(r.a.acquire_or_renew());
+  EXPECT_FALSE(r.b.acquire_or_renew());
+  r.a.release();
+  EXPECT_TRUE(r.b.acquire_or_renew());
 }
 
 TEST(LeaderLease, RedisDownMeansNotLeaderAndRecovers) {
