@@ -1,4 +1,5 @@
-// Names of the backend-neutral enums (Bull's spellings).
+// Names of the backend-neutral enums (Bull's spellings), and the Queue operations that have
+// a backend-neutral default.
 #include "queue/queue.h"
 
 #include <stdexcept>
@@ -35,6 +36,33 @@ JobState job_state_from_string(std::string_view s) {
   if (s == "paused") return JobState::paused;
   if (s == "stuck") return JobState::stuck;
   throw std::invalid_argument("unknown job state '" + std::string(s) + "'");
+}
+
+std::vector<Queue::AddOutcome> Queue::add_bulk_unless_pending(const std::vector<NewJob>& jobs) {
+  for (const auto& job : jobs)
+    if (!job.opts.job_id || job.opts.job_id->empty())
+      throw std::invalid_argument("add_bulk_unless_pending: every job needs a custom id");
+  std::vector<AddOutcome> out;
+  out.reserve(jobs.size());
+  for (const auto& job : jobs) {
+    auto state = get_state(*job.opts.job_id);
+    auto outcome = AddOutcome::added;
+    if (state) {
+      if (*state != JobState::completed && *state != JobState::failed &&
+          *state != JobState::stuck) {
+        out.push_back(AddOutcome::skipped);
+        continue;
+      }
+      if (!remove(*job.opts.job_id)) {  // taken meanwhile: it is pending again
+        out.push_back(AddOutcome::skipped);
+        continue;
+      }
+      outcome = AddOutcome::replaced;
+    }
+    add(job);
+    out.push_back(outcome);
+  }
+  return out;
 }
 
 }  // namespace crawler::queue

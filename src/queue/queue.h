@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,19 @@ class JobContext {
 // Returns the return value as JSON text ("" is stored as null). Throw to fail the try.
 using Handler = std::function<std::string(JobContext&)>;
 
+// Thrown by a handler whose target asked it to come back later (HTTP 429/503 with
+// Retry-After): the try fails as with any exception, and when attempts remain the retry waits
+// at least `delay` (longer when the job's own backoff says so).
+class RetryLater : public std::runtime_error {
+ public:
+  RetryLater(const std::string& reason, std::chrono::milliseconds delay)
+      : std::runtime_error(reason), delay_(delay) {}
+  std::chrono::milliseconds delay() const { return delay_; }
+
+ private:
+  std::chrono::milliseconds delay_;
+};
+
 struct WorkerOptions {
   int concurrency = 1;
   std::chrono::milliseconds lock_duration{30000};
@@ -115,6 +129,7 @@ struct WorkerStats {
   std::int64_t failed = 0;  // tries that failed (retried or final)
   std::int64_t lost_locks = 0;
   std::int64_t reconnects = 0;
+  std::int64_t handed_back = 0;  // jobs returned to waiting by stop() past its deadline
 };
 
 class Worker {
@@ -123,8 +138,10 @@ class Worker {
   // Starts taking jobs. Call once.
   virtual void start() = 0;
   // Stops taking jobs and waits until the in-flight ones finished and were recorded, or the
-  // deadline passed (then their handlers are told cancelled() and their jobs are left to the
-  // stalled check). Returns true when everything in flight was recorded.
+  // deadline passed: then their handlers are told cancelled() and their jobs are handed back
+  // to the queue (waiting again, at the head of the line, the try not counted), so nothing
+  // is left for the stalled check of another worker. Returns true when everything in flight
+  // was recorded (or handed back).
   virtual bool stop(std::chrono::milliseconds deadline) = 0;
   virtual WorkerStats stats() const = 0;
 };
@@ -157,6 +174,15 @@ class Queue {
   }
   // All in one backend round trip; ids in order.
   virtual std::vector<std::string> add_bulk(const std::vector<NewJob>& jobs) = 0;
+
+  // The scheduler's enqueue. Every job must carry a custom id (throws std::invalid_argument
+  // otherwise). Per job: when a job with that id is waiting, paused, delayed or active it is
+  // left alone (skipped); when it is completed, failed or stuck it is removed and the new job
+  // added in its place (replaced); otherwise the new job is added. The backend does each
+  // job's check-and-add atomically and the whole batch in as few round trips as it can; this
+  // default does it job by job, without atomicity, for backends that have nothing better.
+  enum class AddOutcome { added, replaced, skipped };
+  virtual std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs);
 
   virtual std::optional<Job> get_job(const std::string& id) = 0;
   // nullopt: no such job.

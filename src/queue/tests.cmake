@@ -40,3 +40,10 @@ foreach(name queue_crash_test queue_restart_test queue_tls_test)
     add_dependencies(${name} queue_test_consumer)
   endif()
 endforeach()
+
+# The scheduler's deduplicating enqueue, RetryLater and the worker's hand-back on stop.
+if(NOT TARGET queue_scheduling_test)
+  crawler_add_gtest(queue_scheduling_test INTEGRATION
+    SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/queue_scheduling_test.cpp
+    LIBS crawler_queue crawler_redis Boost::json)
+endif()

@@ -82,11 +82,21 @@ std::string CrawlProcessor::run(queue::JobContext& ctx, std::string& method_out)
       case crawl::CrawlStatus::no_items:
         break;
       case crawl::CrawlStatus::throttled:
+        // The queue's retry waits at least as long as the site asked (Retry-After); without
+        // the header the job's own exponential backoff applies.
+        if (outcome.retry_after)
+          throw queue::RetryLater(
+              profile.rank_type + " search " + describe(outcome),
+              std::chrono::duration_cast<std::chrono::milliseconds>(*outcome.retry_after));
+        throw std::runtime_error(profile.rank_type + " search " + describe(outcome));
       case crawl::CrawlStatus::failed:
         throw std::runtime_error(profile.rank_type + " search " + describe(outcome));
       case crawl::CrawlStatus::refused:
         throw std::runtime_error(profile.rank_type + " search refused: " + outcome.error);
     }
+    // Past the worker's stop deadline the job is being handed back to the queue: another
+    // worker will run it, so this try must not write anything.
+    if (ctx.cancelled()) throw std::runtime_error("cancelled: the worker is shutting down");
     if (first) ctx.progress(80);
 
     store::RankingWrite write;

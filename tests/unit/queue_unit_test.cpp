@@ -157,11 +157,13 @@ TEST(QueueScore, DelayedScoreEncoding) {
 
 TEST(QueueScripts, AllCommandsEmbeddedWithHeaders) {
   const std::vector<std::string> expected = {"addJobs",
+                                             "addJobsUnlessPending",
                                              "addLog",
                                              "cleanJobsInSet",
                                              "completeAndFetch",
                                              "empty",
                                              "extendLocks",
+                                             "moveActiveToWait",
                                              "moveStalledJobsToWait",
                                              "moveToFailed",
                                              "obliterate",

@@ -48,53 +48,38 @@ class BullQueue final : public Queue {
 
   std::vector<std::string> add_bulk(const std::vector<NewJob>& jobs) override {
     if (jobs.empty()) return {};
-    const Keys& k = site_.keys;
-    const std::vector<std::string> keys = {k.wait(),    k.paused(),   k.meta_paused(), k.id(),
-                                           k.delayed(), k.priority(), k.base()};
-    const std::int64_t now = now_ms();
     bool all_custom = true;
-    std::vector<std::vector<std::string>> calls;
-    for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
-      const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);
-      std::vector<std::string> cmd = {"EVALSHA", script("addJobs").sha1,
-                                      std::to_string(keys.size())};
-      cmd.insert(cmd.end(), keys.begin(), keys.end());
-      cmd.push_back(token_);
-      cmd.push_back(std::to_string(n));
-      std::string lifo;
-      for (std::size_t i = first; i < first + n; ++i) {
-        const NewJob& j = jobs[i];
-        validate_json(j.data);
-        const std::int64_t ts = j.opts.timestamp.value_or(now);
-        const std::int64_t delay = std::max<std::int64_t>(0, j.opts.delay.count());
-        if (!j.opts.job_id) all_custom = false;
-        if (j.opts.job_id && j.opts.job_id->empty()) {
-          throw std::invalid_argument("custom job id is empty");
-        }
-        cmd.push_back(j.opts.job_id.value_or(""));
-        cmd.push_back(j.name);
-        cmd.push_back(j.data);
-        cmd.push_back(to_opts_json(j.opts, ts));
-        cmd.push_back(std::to_string(ts));
-        cmd.push_back(std::to_string(delay));
-        cmd.push_back(std::to_string(j.opts.priority));
-        lifo += j.opts.lifo ? '1' : '0';
-      }
-      cmd.push_back(lifo);
-      calls.push_back(std::move(cmd));
-    }
+    for (const auto& j : jobs)
+      if (!j.opts.job_id) all_custom = false;
+    const auto calls = add_calls("addJobs", add_keys(), jobs);
     return run(all_custom, [&](RedisLink& link) {
-      auto replies = link.pipeline(calls);
-      if (!replies.empty() && replies[0].is_error() && replies[0].str().starts_with("NOSCRIPT")) {
-        link.drop();  // reconnecting reloads every script; nothing was added
-        replies = link.pipeline(calls);
-      }
       std::vector<std::string> ids;
-      for (const auto& r : replies) {
-        if (r.is_error()) throw Error("queue script addJobs failed: " + r.str());
+      for (const auto& r : run_scripts(link, calls, "addJobs"))
         for (const auto& id : r.elements()) ids.push_back(id.str());
-      }
       return ids;
+    });
+  }
+
+  std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs) override {
+    for (const auto& j : jobs)
+      if (!j.opts.job_id)
+        throw std::invalid_argument("add_bulk_unless_pending: every job needs a custom id");
+    if (jobs.empty()) return {};
+    const Keys& k = site_.keys;
+    auto keys = add_keys();
+    keys.insert(keys.end(), {k.active(), k.completed(), k.failed()});
+    const auto calls = add_calls("addJobsUnlessPending", keys, jobs);
+    // Repeating is safe: a job added by a lost reply is pending, and is skipped the 2nd time.
+    return run(true, [&](RedisLink& link) {
+      std::vector<AddOutcome> out;
+      for (const auto& r : run_scripts(link, calls, "addJobsUnlessPending"))
+        for (const auto& code : r.elements()) {
+          const auto c = code.integer();
+          out.push_back(c == 0   ? AddOutcome::added
+                        : c == 1 ? AddOutcome::replaced
+                                 : AddOutcome::skipped);
+        }
+      return out;
     });
   }
 
@@ -323,6 +308,65 @@ class BullQueue final : public Queue {
   std::unique_ptr<EventStream> events() override { return make_bull_event_stream(site_); }
 
  private:
+  std::vector<std::string> add_keys() const {
+    const Keys& k = site_.keys;
+    return {k.wait(), k.paused(), k.meta_paused(), k.id(), k.delayed(), k.priority(), k.base()};
+  }
+
+  // The EVALSHA commands adding `jobs` with an add script (ARGV layout of addJobs.lua), at
+  // most kJobsPerAddCall jobs per call, so one call never blocks Redis for long.
+  std::vector<std::vector<std::string>> add_calls(const char* script_name,
+                                                  const std::vector<std::string>& keys,
+                                                  const std::vector<NewJob>& jobs) const {
+    const std::int64_t now = now_ms();
+    std::vector<std::vector<std::string>> calls;
+    for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
+      const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);
+      std::vector<std::string> cmd = {"EVALSHA", script(script_name).sha1,
+                                      std::to_string(keys.size())};
+      cmd.insert(cmd.end(), keys.begin(), keys.end());
+      cmd.push_back(token_);
+      cmd.push_back(std::to_string(n));
+      std::string lifo;
+      for (std::size_t i = first; i < first + n; ++i) {
+        const NewJob& j = jobs[i];
+        validate_json(j.data);
+        const std::int64_t ts = j.opts.timestamp.value_or(now);
+        const std::int64_t delay = std::max<std::int64_t>(0, j.opts.delay.count());
+        if (j.opts.job_id && j.opts.job_id->empty()) {
+          throw std::invalid_argument("custom job id is empty");
+        }
+        cmd.push_back(j.opts.job_id.value_or(""));
+        cmd.push_back(j.name);
+        cmd.push_back(j.data);
+        cmd.push_back(to_opts_json(j.opts, ts));
+        cmd.push_back(std::to_string(ts));
+        cmd.push_back(std::to_string(delay));
+        cmd.push_back(std::to_string(j.opts.priority));
+        lifo += j.opts.lifo ? '1' : '0';
+      }
+      cmd.push_back(lifo);
+      calls.push_back(std::move(cmd));
+    }
+    return calls;
+  }
+
+  // Sends the calls in one pipeline; a NOSCRIPT on the first (Redis restarted and lost its
+  // script cache: then nothing ran) reloads the scripts and sends them again.
+  static std::vector<redis::Reply> run_scripts(RedisLink& link,
+                                               const std::vector<std::vector<std::string>>& calls,
+                                               const char* script_name) {
+    auto replies = link.pipeline(calls);
+    if (!replies.empty() && replies[0].is_error() && replies[0].str().starts_with("NOSCRIPT")) {
+      link.drop();  // reconnecting reloads every script; nothing was added
+      replies = link.pipeline(calls);
+    }
+    for (const auto& r : replies)
+      if (r.is_error())
+        throw Error(std::string("queue script ") + script_name + " failed: " + r.str());
+    return replies;
+  }
+
   static void validate_json(const std::string& data) {
     boost::json::error_code ec;
     boost::json::parse(data, ec);

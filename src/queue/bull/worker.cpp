@@ -28,8 +28,15 @@
 //   - Data that is not JSON fails the job at once with a clear reason and no retry: no try
 //     can fix it, and the worker goes on.
 //   - stop(deadline): no new jobs; in-flight ones finish and are recorded. Past the
-//     deadline handlers are told cancelled(), the dispatcher gives up, and what was not
-//     recorded is left to the stalled check. The destructor joins every thread.
+//     deadline handlers are told cancelled(), the dispatcher gives up, and stop() hands
+//     every job not recorded back to wait (moveActiveToWait) on a connection of its own:
+//     a task being scaled in must not leave its jobs to another worker's stalled check,
+//     which would only see them after the lock expired and count a stall against them.
+//     A handler that ignores cancelled() and finishes later may still write its result;
+//     the job then runs again elsewhere, which the crawler's idempotent writes absorb.
+//     The destructor joins every thread.
+//   - RetryLater from a handler (HTTP 429/503 with Retry-After) fails the try like any
+//     exception, and its retry waits at least the delay asked for.
 #include "queue/bull/worker.h"
 
 #include <algorithm>
@@ -58,8 +65,9 @@ struct Outcome {
   // slot may already hold the next job.
   Job job;
   bool ok = false;
-  bool final = false;  // fail without retry (bad data)
-  std::string value;   // return value JSON, or failure reason
+  bool final = false;                       // fail without retry (bad data)
+  std::string value;                        // return value JSON, or failure reason
+  std::optional<milliseconds> retry_after;  // the handler's RetryLater delay
 };
 
 struct Slot {
@@ -125,12 +133,25 @@ class BullWorker final : public Worker {
     wake_.notify_all();
     std::unique_lock lock(mutex_);
     const bool clean = done_cv_.wait_for(lock, deadline, [&] { return dispatcher_done_; });
-    if (!clean) {
-      hard_stop_ = true;
-      for (auto& s : slots_) s.cancelled = true;
-      wake_.notify_all();
-    }
-    return clean && !gave_up_;
+    if (clean) return !gave_up_;
+    hard_stop_ = true;
+    for (auto& s : slots_) s.cancelled = true;
+    wake_.notify_all();
+    // The dispatcher leaves at its next step: a Redis call in progress is bounded by the
+    // connection's I/O timeout, a retry sleep checks hard_stop_ every 20 ms.
+    done_cv_.wait_for(lock, site_.connection.io_timeout + options_.drain_block,
+                      [&] { return dispatcher_done_; });
+    if (!dispatcher_done_) return false;  // still inside Redis: leave the jobs to stalled
+    std::vector<Job> unfinished;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (slots_[i].busy && !slots_[i].abandoned) unfinished.push_back(in_flight_[i]);
+    for (auto& o : outcomes_) unfinished.push_back(std::move(o.job));
+    outcomes_.clear();
+    lock.unlock();
+    const auto handed = hand_back(unfinished);
+    lock.lock();
+    stats_.handed_back += static_cast<std::int64_t>(handed);
+    return handed == unfinished.size();
   }
 
   WorkerStats stats() const override {
@@ -160,6 +181,33 @@ class BullWorker final : public Worker {
   const Keys& keys() const { return site_.keys; }
 
  private:
+  // Returns how many of `jobs` went back to wait; one attempt per job, on a fresh connection.
+  std::size_t hand_back(const std::vector<Job>& jobs) {
+    if (jobs.empty()) return 0;
+    const Keys& k = site_.keys;
+    RedisLink link(site_.endpoint, site_.connection);
+    std::size_t handed = 0;
+    for (const auto& job : jobs) {
+      try {
+        const auto r = link.eval(script("moveActiveToWait"),
+                                 {k.active(), k.wait(), k.paused(), k.meta_paused(), k.priority(),
+                                  k.stalled(), k.job(job.id), k.lock(job.id)},
+                                 {job.id, token_});
+        if (r.is_integer() && r.integer() == 0)
+          ++handed;
+        else
+          std::fprintf(stderr, "queue worker: job %s not handed back (code %lld)\n", job.id.c_str(),
+                       static_cast<long long>(r.is_integer() ? r.integer() : 0));
+      } catch (const redis::Error& e) {
+        std::fprintf(stderr,
+                     "queue worker: job %s not handed back (%s); the stalled check "
+                     "will recover it\n",
+                     job.id.c_str(), e.what());
+      }
+    }
+    return handed;
+  }
+
   // ---- handler threads ----
 
   void handler_loop(std::size_t index) {
@@ -207,6 +255,9 @@ class BullWorker final : public Worker {
         return out;
       }
       out.ok = true;
+    } catch (const RetryLater& e) {
+      out.value = e.what();
+      out.retry_after = e.delay();
     } catch (const std::exception& e) {
       out.value = e.what();
     } catch (...) {
@@ -420,7 +471,8 @@ class BullWorker final : public Worker {
     std::string extra = std::to_string(job.opts.remove_on_fail.count());
     std::optional<Clock::time_point> promote_at;
     if (!o.final && attempts_made < job.opts.attempts) {
-      const auto delay = backoff_delay(job.opts.backoff, attempts_made);
+      auto delay = backoff_delay(job.opts.backoff, attempts_made);
+      if (o.retry_after) delay = std::max(delay.value_or(milliseconds(0)), *o.retry_after);
       if (delay && delay->count() > 0) {
         action = "delayed";
         extra = std::to_string(delayed_score(now_ms() + delay->count(), id_low_bits(job.id)));

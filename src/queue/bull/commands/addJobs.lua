@@ -3,10 +3,7 @@
 
   Per job, as Bull 4 stores it: the id counter is advanced (custom ids consume a value too);
   a custom id that exists already adds nothing and publishes `duplicated@token`; otherwise the
-  hash gets name, data, opts, timestamp, delay, priority. A delayed job goes to the delayed
-  zset (score = due * 0x1000 + counter % 4096) and its due time is published on the delayed
-  channel, so Node workers re-arm their timers; any other job goes to wait (paused when the
-  queue is paused) by LPUSH / RPUSH (lifo) or by priority, and `waiting@token` is published.
+  job is stored and placed by storeNewJob (hash, then delayed zset or wait/paused list).
 
   KEYS[1] wait
   KEYS[2] paused
@@ -26,6 +23,7 @@
 ]]
 local rcall = redis.call
 --- @include "insertByPriority"
+--- @include "storeNewJob"
 
 local base = KEYS[7]
 local token = ARGV[1]
@@ -45,39 +43,21 @@ local function flushPending()
     pending = {}
   end
 end
+local function pushPending(id)
+  pending[#pending + 1] = id
+  if #pending >= 1000 then flushPending() end
+end
 
 for i = 1, n do
   local a = 3 + (i - 1) * 7
   local counter = last - n + i
   local id = ARGV[a]
   if id == "" then id = tostring(counter) end
-  local jobKey = base .. id
-  if ARGV[a] ~= "" and rcall("EXISTS", jobKey) == 1 then
+  if ARGV[a] ~= "" and rcall("EXISTS", base .. id) == 1 then
     rcall("PUBLISH", base .. "duplicated@" .. token, id)
   else
-    local timestamp = tonumber(ARGV[a + 4])
-    local delay = tonumber(ARGV[a + 5])
-    local priority = tonumber(ARGV[a + 6])
-    rcall("HSET", jobKey, "name", ARGV[a + 1], "data", ARGV[a + 2], "opts", ARGV[a + 3],
-      "timestamp", ARGV[a + 4], "delay", ARGV[a + 5], "priority", ARGV[a + 6])
-    if delay > 0 then
-      local due = timestamp + delay
-      rcall("ZADD", KEYS[5], due * 0x1000 + bit.band(counter, 0xfff), id)
-      rcall("PUBLISH", KEYS[5], due)
-    else
-      if priority == 0 and string.sub(lifoFlags, i, i) ~= "1" then
-        pending[#pending + 1] = id
-        if #pending >= 1000 then flushPending() end
-      else
-        flushPending()
-        if priority == 0 then
-          rcall("RPUSH", target, id)
-        else
-          insertByPriority(KEYS[6], target, id, priority)
-        end
-      end
-      rcall("PUBLISH", waitingChannel, id)
-    end
+    storeNewJob(base, id, a, counter, string.sub(lifoFlags, i, i) == "1", target, KEYS[5],
+      KEYS[6], waitingChannel, pushPending, flushPending)
   end
   ids[i] = id
 end
