@@ -6,7 +6,9 @@
 //   3. adds one crawl job per keyword in PostgreSQL in one addBulk: the job data the API and
 //      scheduler produce, the crawler's default job options, job id = keyword id;
 //   4. waits until every job has completed (or nothing is left to run: jobs that failed for
-//      good), from the queue's global events; samples again, and the worker's RSS.
+//      good), from the queue's global events; samples again, and the worker's RSS. Also the
+//      machine's busy CPUs over the batch (/proc/stat) and what of it no process of the run
+//      used ("others": other tenants of a shared machine), per job.
 // Prints one JSON line; times are ms since the addBulk started, jobs/s is over first job taken
 // (its progress 10, the first thing both workers do) → last job completed, CPU in ms per job.
 // TIMEOUT_S (default 600) bounds the wait.
@@ -53,9 +55,15 @@ async function redisCpuMs() {
   for (const m of info.matchAll(/^used_cpu_(?:sys|user):([\d.]+)/gm)) s += Number(m[1]);
   return s * 1000;
 }
+function machine() {  // all CPUs: [busy, total] in ms (iowait counts as idle)
+  const v = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  return [(total - v[3] - v[4]) * TICK_MS, total * TICK_MS];
+}
 async function sample() {
   const u = process.cpuUsage();
-  return { worker: ticks(process.env.WORKER_PID) * TICK_MS, site: ticks(process.env.SITE_PID) * TICK_MS,
+  const [busy] = machine();
+  return { machine: busy, worker: ticks(process.env.WORKER_PID) * TICK_MS, site: ticks(process.env.SITE_PID) * TICK_MS,
            postgres: pgTicks() * TICK_MS, redis: await redisCpuMs(), driver: (u.user + u.system) / 1000 };
 }
 function status(pid) {
@@ -128,6 +136,13 @@ async function runBatch(jobs) {
   const perJob = {};
   for (const k of Object.keys(before))
     perJob[k] = +((after[k] - before[k]) / Math.max(completed, 1)).toFixed(3);
+  // Busy CPUs of the whole machine over the batch, and the part no process of this run used
+  // (other tenants of a shared machine).
+  const elapsedMs = now() - t0;
+  const busyCores = (after.machine - before.machine) / elapsedMs;
+  const ours = ['worker', 'site', 'postgres', 'redis', 'driver'].reduce((a, k) => a + perJob[k], 0);
+  perJob.others = +(perJob.machine - ours).toFixed(3);
+  delete perJob.machine;
   console.log(JSON.stringify({
     jobs: n, completed, failedAttempts, failedForGood: c.failed,
     left: c.waiting + c.active + c.delayed,
@@ -135,7 +150,7 @@ async function runBatch(jobs) {
     firstTakenMs: first === null ? null : +(first - t0).toFixed(1),
     lastDoneMs: last === null ? null : +(last - t0).toFixed(1),
     seconds, jobsPerSec: seconds ? +(completed / seconds).toFixed(1) : null,
-    cpuMsPerJob: perJob, mem,
+    cpuMsPerJob: perJob, mem, busyCores: +busyCores.toFixed(2),
     failures: Object.fromEntries(failures),
   }));
   await queue.close();
