@@ -3,19 +3,22 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "core/json_integer.h"
+#include "worker/job_data.h"
+
 namespace crawler::api {
 namespace {
 
 constexpr std::size_t kBatch = 500;
 
-std::string job_data(const store::BulkSearchKeyword& row, const boost::json::value& target_rank) {
-  boost::json::object data{
-      {"keywordId", row.keyword_id ? boost::json::value(*row.keyword_id) : nullptr},
-      {"keyword", row.keyword},
-      {"targetUrl", row.url},
-      {"targetRank", target_rank},
-      {"bulkSearchKeywordId", row.id}};
-  return boost::json::serialize(data);
+std::string job_data(const store::BulkSearchKeyword& row, std::optional<int> target_rank) {
+  worker::CrawlJobData data;
+  data.keyword_id = row.keyword_id;
+  data.keyword = row.keyword;
+  data.target_url = row.url;
+  data.target_rank = target_rank;
+  data.bulk_search_keyword_id = row.id;
+  return worker::job_data_json(data);
 }
 
 boost::json::object parse_data(const std::string& text) {
@@ -41,7 +44,7 @@ queue::JobOptions bulk_options(std::string job_id, std::int64_t priority) {
 bool attach_to_keyword_job(queue::Queue& queue, const store::BulkSearchKeyword& row) {
   const auto id = std::to_string(*row.keyword_id);
   std::int64_t priority = kBulkPriority;
-  boost::json::value target_rank = nullptr;
+  std::optional<int> target_rank;
   if (auto state = queue.get_state(id)) {
     using S = queue::JobState;
     if (*state == S::active || *state == S::delayed) return false;
@@ -51,7 +54,9 @@ bool attach_to_keyword_job(queue::Queue& queue, const store::BulkSearchKeyword& 
       auto data = parse_data(job->data);
       if (serves_a_bulk_row(data)) return false;
       if (job->priority > 0 && job->priority < priority) priority = job->priority;
-      if (const auto* rank = data.if_contains("targetRank")) target_rank = *rank;
+      if (const auto* rank = data.if_contains("targetRank"))
+        if (auto n = json_integer(*rank); n && *n >= 1 && *n <= 100000)
+          target_rank = static_cast<int>(*n);
     }
     if (!queue.remove(id)) return false;  // a worker locked it meanwhile
   }
@@ -80,8 +85,8 @@ int queue_bulk_jobs(queue::Queue& queue, const std::vector<store::BulkSearchKeyw
       ++queued;
       continue;
     }
-    own.push_back(
-        {"__default__", job_data(row, nullptr), bulk_options(bulk_job_id(row.id), kBulkPriority)});
+    own.push_back({"__default__", job_data(row, std::nullopt),
+                   bulk_options(bulk_job_id(row.id), kBulkPriority)});
   }
   for (std::size_t i = 0; i < own.size(); i += kBatch) {
     std::vector<queue::NewJob> batch(

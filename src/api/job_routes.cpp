@@ -9,6 +9,7 @@
 #include "api/json_io.h"
 #include "api/params.h"
 #include "core/target_url.h"
+#include "worker/job_data.h"
 
 namespace crawler::api {
 namespace {
@@ -38,13 +39,13 @@ boost::json::value job_summary(const queue::Job& job, queue::JobState state) {
 std::string job_data(std::int64_t keyword_id, const std::string& keyword, const std::string& url,
                      std::optional<std::int64_t> target_rank,
                      std::optional<std::int64_t> bulk_search_keyword_id = std::nullopt) {
-  boost::json::object data{
-      {"keywordId", keyword_id},
-      {"keyword", keyword},
-      {"targetUrl", url},
-      {"targetRank", target_rank ? boost::json::value(*target_rank) : nullptr}};
-  if (bulk_search_keyword_id) data["bulkSearchKeywordId"] = *bulk_search_keyword_id;
-  return boost::json::serialize(data);
+  worker::CrawlJobData data;
+  data.keyword_id = keyword_id;
+  data.keyword = keyword;
+  data.target_url = url;
+  if (target_rank) data.target_rank = static_cast<int>(*target_rank);
+  data.bulk_search_keyword_id = bulk_search_keyword_id;
+  return worker::job_data_json(data);
 }
 
 http::Response enqueue(queue::Queue& queue, http::Request& req) {

@@ -46,6 +46,7 @@ struct Config {
   std::string scheduler_cron;
   std::string scheduler_tz;
   std::chrono::milliseconds scheduler_interval{60000};
+  std::chrono::milliseconds scheduler_lease{15000};
   std::chrono::milliseconds bulk_search_monitoring_interval{86400000};
 
   std::string proxy_host;

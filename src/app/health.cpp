@@ -8,9 +8,14 @@
 
 namespace crawler::app {
 
-void add_health_routes(http::Router& router, std::vector<DependencyCheck> checks) {
-  router.get("/health",
-             [](http::Request&) { return http::Response::json(200, R"({"status":"ok"})"); });
+void add_health_routes(http::Router& router, std::vector<DependencyCheck> checks,
+                       HealthDetails details) {
+  router.get("/health", [details = std::move(details)](http::Request&) {
+    boost::json::object body{{"status", "ok"}};
+    if (details)
+      for (auto& [key, value] : details()) body[key] = value;
+    return http::Response::json(200, boost::json::serialize(body));
+  });
   router.get("/ready", [checks = std::move(checks)](http::Request&) {
     // Probe concurrently so /ready costs the slowest probe, not their sum.
     std::vector<std::future<std::optional<std::string>>> results;

@@ -5,7 +5,10 @@
 #include <memory>
 
 #include "app/component.h"
+#include "app/config.h"
+#include "app/health.h"
 #include "http/server.h"
+#include "metrics/registry.h"
 
 namespace crawler::app {
 
@@ -23,5 +26,15 @@ class HttpComponent : public Component {
   std::string name_;
   http::Server server_;
 };
+
+// Probes of the process's dependencies (Redis, PostgreSQL) for /ready.
+std::vector<DependencyCheck> dependency_checks(const Config& config);
+
+// The server of a role without REST routes (scheduler, worker-only): /health (with the
+// role's details), /ready and /metrics of the whole process.
+std::unique_ptr<HttpComponent> make_role_http_component(const Config& config, std::string name,
+                                                        std::uint16_t port,
+                                                        metrics::Registry& registry,
+                                                        HealthDetails details = {});
 
 }  // namespace crawler::app

@@ -9,6 +9,7 @@
 #include "app/http_component.h"
 #include "app/metrics_component.h"
 #include "app/migration_component.h"
+#include "app/scheduler_component.h"
 #include "app/worker_component.h"
 #include "core/version.h"
 #include "metrics/crawler_metrics.h"
@@ -20,26 +21,6 @@
 
 namespace crawler::app {
 namespace {
-
-constexpr std::chrono::milliseconds kProbeTimeout{2000};
-
-std::vector<DependencyCheck> dependency_checks(const Config& config) {
-  return {redis_check(config.redis_url, kProbeTimeout),
-          postgres_check(config.database_url, kProbeTimeout)};
-}
-
-std::unique_ptr<HttpComponent> http_component(const Config& config, std::string name,
-                                              std::uint16_t port, metrics::Registry& registry) {
-  auto router = std::make_shared<http::Router>();
-  add_health_routes(*router, dependency_checks(config));
-  router->get("/metrics",
-              [&registry](http::Request&) { return metrics::metrics_response(registry); });
-  http::ServerOptions options;
-  options.name = std::move(name);
-  options.bind_address = config.bind_address;
-  options.port = port;
-  return std::make_unique<HttpComponent>(std::move(options), std::move(router));
-}
 
 std::vector<std::unique_ptr<Component>> build_components(const Config& config,
                                                          metrics::Registry& registry) {
@@ -63,11 +44,12 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config,
     out.push_back(make_publisher_component(config, registry));
   }
   if (config.roles.contains(Role::scheduler))
-    out.push_back(http_component(config, "scheduler", config.scheduler_port, registry));
+    out.push_back(make_scheduler_component(config, registry));
   if (config.roles.contains(Role::worker)) {
     out.push_back(make_worker_component(config, registry));
     // A worker co-located with the api reports through the api's port.
-    if (!serves_api) out.push_back(http_component(config, "worker", config.worker_port, registry));
+    if (!serves_api)
+      out.push_back(make_role_http_component(config, "worker", config.worker_port, registry));
   }
   return out;
 }

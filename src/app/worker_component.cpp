@@ -16,6 +16,8 @@
 namespace crawler::app {
 namespace {
 
+constexpr std::chrono::milliseconds kHandBackReserve{1000};
+
 class WorkerComponent : public Component {
  public:
   WorkerComponent(const Config& config, metrics::Registry& registry)
@@ -78,13 +80,17 @@ class WorkerComponent : public Component {
     logger_.info("taking jobs", {{"concurrency", concurrency_}});
   }
   void stop(std::chrono::steady_clock::time_point deadline) override {
+    // In-flight jobs get the shutdown budget minus a moment to hand back those that cannot
+    // finish (Fargate sends SIGKILL when its stop timeout ends).
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        deadline - std::chrono::steady_clock::now() - kHandBackReserve);
     bool clean = worker_->stop(std::max(left, std::chrono::milliseconds(0)));
     heartbeat_->stop(deadline);
     auto stats = worker_->stats();
     logger_.info(clean ? "drained" : "stopped with jobs left to the stalled check",
-                 {{"completed", stats.completed}, {"failed", stats.failed}});
+                 {{"completed", stats.completed},
+                  {"failed", stats.failed},
+                  {"handed_back", stats.handed_back}});
   }
 
  private:

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -52,6 +53,12 @@ class Store {
   // never-checked first, then oldest check first, then by id; at most `limit` (>= 1).
   virtual std::vector<Keyword> due_keywords(Timestamp now, std::chrono::milliseconds interval,
                                             int limit) = 0;
+  // The same keywords in the same order, all of them, handed to `on_batch` in batches of at
+  // most `batch` (>= 1) from one consistent snapshot, so a caller that changes keywords (or
+  // whose work makes them not due) while walking neither misses nor repeats one. An
+  // exception from `on_batch` ends the walk and propagates.
+  virtual void for_each_due_keyword(Timestamp now, std::chrono::milliseconds interval, int batch,
+                                    const std::function<void(std::vector<Keyword>&)>& on_batch) = 0;
 
   // ---- rankings -----------------------------------------------------------------------------
 

@@ -46,6 +46,16 @@ CrawlJobData parse_job_data(std::string_view json) {
   return data;
 }
 
+std::string job_data_json(const CrawlJobData& data) {
+  auto nullable = [](const auto& v) { return v ? boost::json::value(*v) : nullptr; };
+  boost::json::object o{{"keywordId", nullable(data.keyword_id)},
+                        {"keyword", data.keyword},
+                        {"targetUrl", data.target_url},
+                        {"targetRank", nullable(data.target_rank)}};
+  if (data.bulk_search_keyword_id) o["bulkSearchKeywordId"] = *data.bulk_search_keyword_id;
+  return boost::json::serialize(o);
+}
+
 std::string result_json(std::optional<int> rank, std::optional<int> target_rank,
                         const std::string& keyword) {
   boost::json::object o{{"rank", rank ? boost::json::value(*rank) : nullptr},

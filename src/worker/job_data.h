@@ -1,4 +1,5 @@
-// The crawl job as the original's producers write it and its consumers read the result:
+// The crawl job's contract, as the original's producers write it and its consumers read the
+// result (one place, so the api, the scheduler and the worker cannot drift apart):
 //   data   {keywordId, keyword, targetUrl, targetRank, bulkSearchKeywordId?}
 //   result {rank, targetRank, keyword}
 // Node producers (the original API, a Bull dashboard) may write numbers as strings or leave
@@ -23,6 +24,9 @@ struct CrawlJobData {
 
 // Throws std::invalid_argument naming the field that is missing or malformed.
 CrawlJobData parse_job_data(std::string_view json);
+// The job data every producer (REST routes, bulk search, scheduler) writes; keywordId and
+// targetRank are null when absent, bulkSearchKeywordId only present when set.
+std::string job_data_json(const CrawlJobData& data);
 
 std::string result_json(std::optional<int> rank, std::optional<int> target_rank,
                         const std::string& keyword);

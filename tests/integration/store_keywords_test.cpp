@@ -255,5 +255,34 @@ TEST_P(StoreContract, DueKeywordsAreNeverCheckedThenOldestFirst) {
   EXPECT_THROW(store().due_keywords(now, 5s, 0), std::invalid_argument);
 }
 
+TEST_P(StoreContract, DueKeywordsWalkInBatchesFromOneSnapshot) {
+  std::vector<std::int64_t> expected;
+  for (int i = 0; i < 7; ++i) expected.push_back(add("k" + std::to_string(i), "u.com").id);
+  std::vector<std::int64_t> seen;
+  std::vector<std::size_t> sizes;
+  store().for_each_due_keyword(at(2000), 60s, 3, [&](std::vector<Keyword>& batch) {
+    sizes.push_back(batch.size());
+    for (const auto& k : batch) {
+      seen.push_back(k.id);
+      // Work done while walking (a check recorded) neither hides nor repeats a keyword.
+      store().record_ranking(result(k.id, 1, at(1999), "job-" + std::to_string(k.id)));
+    }
+  });
+  EXPECT_EQ(seen, expected);
+  EXPECT_THAT(sizes, ElementsAre(3u, 3u, 1u));
+  // All checked now: nothing is due, and the callback is never called.
+  int calls = 0;
+  store().for_each_due_keyword(at(2000), 60s, 3, [&](std::vector<Keyword>&) { ++calls; });
+  EXPECT_EQ(calls, 0);
+  // An exception from the callback propagates and leaves the store usable.
+  EXPECT_THROW(store().for_each_due_keyword(
+                   at(5000), 60s, 2,
+                   [](std::vector<Keyword>&) -> void { throw std::runtime_error("queue down"); }),
+               std::runtime_error);
+  EXPECT_EQ(store().due_keywords(at(5000), 60s, 100).size(), 7u);
+  EXPECT_THROW(store().for_each_due_keyword(at(2000), 60s, 0, [](std::vector<Keyword>&) {}),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace crawler::store::testing

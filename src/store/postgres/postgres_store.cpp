@@ -168,6 +168,45 @@ std::vector<Keyword> PostgresStore::due_keywords(Timestamp now, std::chrono::mil
   return out;
 }
 
+void PostgresStore::for_each_due_keyword(
+    Timestamp now, std::chrono::milliseconds interval, int batch,
+    const std::function<void(std::vector<Keyword>&)>& on_batch) {
+  check_limit(batch);
+  const auto cutoff = (now - interval).time_since_epoch().count();
+  auto conn = pool_->acquire();
+  // A cursor inside one read-only transaction: one snapshot, rows streamed in batches rather
+  // than all held at once, and no keyset paging (whose timestamp comparisons would have to
+  // match the column's microsecond precision exactly). The cutoff is our own integer, so it
+  // is written into the DECLARE text (utility statements take no bind parameters).
+  conn->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    conn->exec(std::string("DECLARE due_keywords NO SCROLL CURSOR FOR SELECT ") + kKeywordColumnsK +
+               " FROM keywords k WHERE k.is_active AND (k.last_checked_at IS NULL OR "
+               "k.last_checked_at < ('epoch'::timestamptz + " +
+               std::to_string(cutoff) +
+               "::bigint * interval '1 millisecond')) ORDER BY k.last_checked_at ASC NULLS "
+               "FIRST, k.id ASC");
+    const std::string fetch = "FETCH FORWARD " + std::to_string(batch) + " FROM due_keywords";
+    for (;;) {
+      auto result = conn->exec(fetch);
+      if (result.empty()) break;
+      std::vector<Keyword> keywords;
+      keywords.reserve(result.size());
+      for (const auto& row : result) keywords.push_back(rows::keyword(row));
+      on_batch(keywords);
+      if (result.size() < static_cast<std::size_t>(batch)) break;
+    }
+    conn->exec("COMMIT");
+  } catch (...) {
+    try {
+      conn->exec("ROLLBACK");
+    } catch (...) {
+      // The pool drops a connection left inside a transaction (reusable() is false).
+    }
+    throw;
+  }
+}
+
 std::vector<Ranking> PostgresStore::latest_rankings(int limit,
                                                     std::optional<std::int64_t> keyword_id) {
   check_limit(limit);

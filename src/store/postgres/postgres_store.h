@@ -31,6 +31,8 @@ class PostgresStore final : public Store {
   bool delete_keyword(std::int64_t id) override;
   std::vector<Keyword> due_keywords(Timestamp now, std::chrono::milliseconds interval,
                                     int limit) override;
+  void for_each_due_keyword(Timestamp now, std::chrono::milliseconds interval, int batch,
+                            const std::function<void(std::vector<Keyword>&)>& on_batch) override;
 
   std::vector<Ranking> latest_rankings(int limit, std::optional<std::int64_t> keyword_id) override;
   std::vector<Ranking> keyword_rankings(std::int64_t keyword_id, int limit) override;

@@ -1,0 +1,141 @@
+#include "app/scheduler_component.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include "app/connections.h"
+#include "app/http_component.h"
+#include "metrics/crawler_metrics.h"
+#include "metrics/queue_sampler.h"
+#include "metrics/worker_registry.h"
+#include "scheduler/enqueue_due.h"
+#include "scheduler/ticker.h"
+#include "store/postgres/postgres_store.h"
+
+namespace crawler::app {
+namespace {
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// Unique per process, readable in the lease key: host, pid and a random suffix (pids repeat
+// across containers).
+std::string lease_holder() {
+  std::random_device rd;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", rd());
+  return metrics::make_worker_id(metrics::local_hostname(), ::getpid()) + ":" + suffix;
+}
+
+class SchedulerComponent : public Component {
+ public:
+  SchedulerComponent(const Config& config, metrics::Registry& registry)
+      : metrics_(registry), ticker_schedule_(config.scheduler_cron) {
+    store_ =
+        std::make_shared<store::postgres::PostgresStore>(std::make_shared<store::postgres::Pool>(
+            store::postgres::PoolOptions{.url = config.database_url, .size = 2}));
+    queue_ = open_queue(config);
+    redis_ = open_redis_pool(config, 3);
+    const std::string base = config.queue_prefix + ":" + config.queue_name + ":scheduler:";
+    lease_ = std::make_unique<scheduler::LeaderLease>(*redis_, base + "leader", lease_holder(),
+                                                      config.scheduler_lease);
+    scheduler::EnqueueOptions enqueue{.interval = config.scheduler_interval};
+    ticker_ = std::make_shared<scheduler::Ticker>(
+        scheduler::CronSchedule::parse(config.scheduler_cron, config.scheduler_tz), *redis_,
+        *lease_, scheduler::TickerOptions{.last_tick_key = base + "last-tick"},
+        [this, enqueue](std::chrono::system_clock::time_point) {
+          auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now());
+          auto report = scheduler::enqueue_due_keywords(*store_, *queue_, now, enqueue);
+          metrics_.jobs_scheduled.labels({}).inc(static_cast<double>(report.enqueued()));
+          return scheduler::TickResult{report.enqueued(), report.skipped};
+        });
+    register_tick_metrics(registry);
+    sampler_ = std::make_unique<metrics::QueueSampler>(
+        *queue_, metrics_.queue_jobs,
+        metrics::QueueSamplerOptions{.interval = config.queue_sample_interval});
+    server_ = make_role_http_component(config, "scheduler", config.scheduler_port, registry,
+                                       [this] { return health(); });
+  }
+
+  std::string_view name() const override { return "scheduler"; }
+
+  void start() override {
+    server_->start();
+    sampler_->start();
+    ticker_->start();
+  }
+
+  void stop(std::chrono::steady_clock::time_point deadline) override {
+    ticker_->stop(deadline);
+    sampler_->stop(deadline);
+    server_->stop(deadline);
+  }
+
+ private:
+  boost::json::object health() {
+    auto s = ticker_->status();
+    boost::json::object last;
+    if (s.last_tick_at) {
+      last["at"] = epoch_ms(*s.last_tick_at);
+      last["durationMs"] = s.last_duration.count();
+      last["enqueued"] = s.last_result.enqueued;
+      last["skipped"] = s.last_result.skipped;
+      last["error"] = s.last_error ? boost::json::value(*s.last_error) : nullptr;
+    }
+    return boost::json::object{
+        {"role", s.leader ? "leader" : "follower"},
+        {"cron", ticker_schedule_},
+        {"lastTick", s.last_tick_at ? boost::json::value(std::move(last)) : nullptr},
+        {"nextTickAt", s.next_tick_at ? boost::json::value(epoch_ms(*s.next_tick_at)) : nullptr},
+        {"ticks",
+         {{"run", s.ticks_run},
+          {"failed", s.ticks_failed},
+          {"overlapped", s.ticks_overlapped},
+          {"catchUp", s.catch_up_ticks}}}};
+  }
+
+  // Read from the ticker's status at scrape time (it keeps the totals; it knows nothing of
+  // metrics). The callbacks share the ticker, so they stay valid as long as the registry.
+  void register_tick_metrics(metrics::Registry& registry) {
+    std::shared_ptr<scheduler::Ticker> ticker = ticker_;
+    auto read = [ticker](std::int64_t scheduler::TickerStatus::*field) {
+      return [ticker, field] { return static_cast<double>(ticker->status().*field); };
+    };
+    registry.counter_callback("crawling_scheduler_ticks_total",
+                              "Scheduler ticks run (catch-up ticks included)",
+                              read(&scheduler::TickerStatus::ticks_run));
+    registry.counter_callback("crawling_scheduler_ticks_failed_total",
+                              "Scheduler ticks that ended with an error",
+                              read(&scheduler::TickerStatus::ticks_failed));
+    registry.counter_callback("crawling_scheduler_ticks_overlapped_total",
+                              "Firing times skipped because a tick was still running",
+                              read(&scheduler::TickerStatus::ticks_overlapped));
+    registry.counter_callback("crawling_scheduler_catch_up_ticks_total",
+                              "Ticks run at once after downtime or a failover gap",
+                              read(&scheduler::TickerStatus::catch_up_ticks));
+    registry.gauge_callback("crawling_scheduler_leader", "1 while this replica leads, else 0",
+                            [ticker] { return ticker->status().leader ? 1.0 : 0.0; });
+  }
+
+  metrics::CrawlerMetrics metrics_;
+  std::string ticker_schedule_;
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<redis::Pool> redis_;
+  std::unique_ptr<scheduler::LeaderLease> lease_;
+  std::shared_ptr<scheduler::Ticker> ticker_;
+  std::unique_ptr<metrics::QueueSampler> sampler_;
+  std::unique_ptr<HttpComponent> server_;
+};
+
+}  // namespace
+
+std::unique_ptr<Component> make_scheduler_component(const Config& config,
+                                                    metrics::Registry& registry) {
+  return std::make_unique<SchedulerComponent>(config, registry);
+}
+
+}  // namespace crawler::app
