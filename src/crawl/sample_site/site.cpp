@@ -271,9 +271,22 @@ std::string render_page(std::string_view keyword, Page page, bool javascript_onl
   return wrap(keyword, page, "", script);
 }
 
-std::shared_ptr<http::Router> make_router(const Options& options) {
+void SearchLog::record(std::string query) {
+  std::lock_guard lock(mutex_);
+  entries_.push_back({std::chrono::steady_clock::now(), std::move(query)});
+}
+
+std::vector<SearchLog::Entry> SearchLog::entries() const {
+  std::lock_guard lock(mutex_);
+  return entries_;
+}
+
+std::shared_ptr<http::Router> make_router(const Options& options, std::shared_ptr<SearchLog> log) {
   auto router = std::make_shared<http::Router>();
-  router->get("/search.naver", [options](http::Request& req) { return search(options, req); });
+  router->get("/search.naver", [options, log](http::Request& req) {
+    if (log) log->record(std::string(req.query("query").value_or("")));
+    return search(options, req);
+  });
   router->get("/health", [](http::Request&) { return http::Response::text(200, "ok\n"); });
   router->get("/", [](http::Request&) {
     return http::Response::text(
@@ -289,6 +302,7 @@ struct Site::Impl {
   std::string bind_address;
   std::uint16_t port = 0;
   std::unique_ptr<http::Server> server;
+  std::shared_ptr<SearchLog> log = std::make_shared<SearchLog>();
 };
 
 Site::Site(Options options, std::string bind_address, std::uint16_t port)
@@ -306,8 +320,8 @@ void Site::start() {
   so.bind_address = impl_->bind_address;
   so.port = impl_->port;
   so.handler_threads = impl_->options.handler_threads;
-  impl_->server =
-      std::make_unique<http::Server>(so, make_router(impl_->options), log::Logger("sample-site"));
+  impl_->server = std::make_unique<http::Server>(so, make_router(impl_->options, impl_->log),
+                                                 log::Logger("sample-site"));
   impl_->server->start();
 }
 
@@ -316,6 +330,8 @@ void Site::stop() {
   impl_->server->stop(std::chrono::steady_clock::now() + std::chrono::seconds(2));
   impl_->server.reset();
 }
+
+std::vector<SearchLog::Entry> Site::searches() const { return impl_->log->entries(); }
 
 std::uint16_t Site::port() const { return impl_->server ? impl_->server->port() : impl_->port; }
 

@@ -36,6 +36,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,7 +69,23 @@ std::optional<int> rank_of(std::string_view keyword, std::string_view domain, Pa
 // The page's HTML (no special modes; `javascript_only` gives the "js" variant).
 std::string render_page(std::string_view keyword, Page page, bool javascript_only = false);
 
-std::shared_ptr<http::Router> make_router(const Options& options);
+// Every search request the site answered (tests check politeness and retry timing with it).
+class SearchLog {
+ public:
+  struct Entry {
+    std::chrono::steady_clock::time_point at;
+    std::string query;  // as sent, "sample:<mode>:" prefix included
+  };
+  void record(std::string query);
+  std::vector<Entry> entries() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+std::shared_ptr<http::Router> make_router(const Options& options,
+                                          std::shared_ptr<SearchLog> log = nullptr);
 
 // The site on a port of its own (0: any free one), for tests, benchmarks and the demo.
 class Site {
@@ -86,6 +103,8 @@ class Site {
   std::string base_url() const;
   std::string ad_url_template() const;
   std::string organic_url_template() const;
+  // The search requests answered so far.
+  std::vector<SearchLog::Entry> searches() const;
 
  private:
   struct Impl;
