@@ -52,6 +52,9 @@ struct FetchResult {
   std::optional<std::chrono::seconds> retry_after;
   FetchError error = FetchError::none;
   std::string error_message;  // human-readable detail when error != none
+  // Browser: requests of the page the SSRF guard refused (subresources; the page itself
+  // being refused is error == refused). Logged, so a probing page is visible.
+  std::vector<std::string> blocked_requests;
 
   bool ok() const { return error == FetchError::none && status >= 200 && status < 300; }
   // The server asks us to slow down: retry later, honouring retry_after.

@@ -33,3 +33,10 @@ if(NOT TARGET crawl_rate_limiter_test)
     SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/crawl_rate_limiter_test.cpp
     LIBS crawler_crawl)
 endif()
+
+# The browser fetch method with real Chromium (apt: chromium) against the sample site.
+if(NOT TARGET crawl_browser_test)
+  crawler_add_gtest(crawl_browser_test INTEGRATION
+    SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/crawl_browser_test.cpp
+    LIBS crawler_browser crawler_crawl crawler_sample_site)
+endif()

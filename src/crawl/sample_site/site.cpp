@@ -170,6 +170,16 @@ http::Response search(const Options& options, const http::Request& req) {
     return res;
   }
   if (k.mode == "js") return html_response(req, render_page(k.keyword, page, true));
+  if (k.mode == "beacon") {
+    // The normal page, plus a script and a fetch() aimed at the instance metadata service:
+    // a browser must never let them leave.
+    std::string html = render_page(k.keyword, page);
+    const std::string probe =
+        "<script src=\"http://169.254.169.254/latest/meta-data/iam.js\"></script>\n"
+        "<script>fetch('http://169.254.169.254/latest/meta-data/').catch(() => {});</script>\n";
+    html.insert(html.rfind("</body>"), probe);
+    return html_response(req, html);
+  }
   if (k.mode == "metadata") {
     http::Response res = http::Response::text(302, "");
     res.headers.emplace_back("Location", "http://169.254.169.254/latest/meta-data/");

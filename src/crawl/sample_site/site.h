@@ -28,6 +28,8 @@
 //   empty     a result page with no items            slow      the page after `slow_delay`
 //   429       429 with Retry-After: <seconds>        503       503 with an HTTP-date Retry-After
 //   js        items only built by JavaScript (the static HTML has none: forces a browser)
+//   beacon    the normal page plus a script and a fetch() to 169.254.169.254 (a browser's
+//             request guard must block both)
 //   metadata  302 to http://169.254.169.254/latest/meta-data/ (the SSRF guard must refuse)
 //   redirect  302 to the same page for <keyword> (redirects are followed and counted)
 //   big       the normal items preceded by ~1 MB of filler (size limits, throughput)
