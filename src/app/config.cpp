@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "redis/url.h"
 #include "scheduler/cron.h"
@@ -260,6 +261,14 @@ std::vector<Setting> make_settings() {
         "auto: HTTP first, then the browser when it finds nothing",
         false,
         [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_MODE"] = v; }},
+      S{"CRAWL_BROWSER_BLOCK",
+        "crawl-browser-block",
+        {},
+        "Image,Font,Media",
+        "CDP resource types, comma-separated, or none",
+        "what the browser path refuses to download",
+        false,
+        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_BROWSER_BLOCK"] = v; }},
       S{"CRAWL_TIMEOUT_MS",
         "crawl-timeout-ms",
         {},
@@ -510,6 +519,9 @@ Config load_config(const ConfigSources& sources) {
   }
   try {
     crawl::crawl_config_from_env(crawl_lookup(config));
+    if (auto it = config.crawl_settings.find("CRAWL_BROWSER_BLOCK");
+        it != config.crawl_settings.end())
+      crawl::browser::parse_blocked_resource_types(it->second);
   } catch (const std::invalid_argument& e) {
     errors += std::string(e.what()) + "\n";
   }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "app/connections.h"
+#include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/rate_limiter.h"
@@ -17,6 +18,21 @@ namespace crawler::app {
 namespace {
 
 constexpr std::chrono::milliseconds kHandBackReserve{1000};
+
+// The browser path guards and proxies like the fast path: same SSRF policy, same proxy.
+crawl::browser::BrowserFetcherOptions browser_options(const Config& config,
+                                                      const crawl::CrawlConfig& crawl) {
+  crawl::browser::BrowserFetcherOptions o;
+  o.ssrf = crawl.http.ssrf;
+  o.proxy = crawl.http.proxy;
+  o.user_agent = crawl.http.user_agent;
+  o.accept_language = crawl.http.accept_language;
+  if (!config.chromium_path.empty()) o.chromium.executable = config.chromium_path;
+  if (auto it = config.crawl_settings.find("CRAWL_BROWSER_BLOCK");
+      it != config.crawl_settings.end())
+    o.blocked_resource_types = crawl::browser::parse_blocked_resource_types(it->second);
+  return o;
+}
 
 class WorkerComponent : public Component {
  public:
@@ -45,9 +61,12 @@ class WorkerComponent : public Component {
                                              .key_prefix = config.queue_prefix + ":crawl-rate:"});
       options.crawl.gate = limiter_.get();
     }
-    // CRAWL_MODE=browser or auto without a browser yet: auto runs the fast path alone.
+    // The browser is launched on the first job that needs it, not here: an auto-mode worker
+    // whose pages all settle on the fast path never starts Chromium.
+    if (crawl.mode != crawl::CrawlMode::http)
+      browser_ = std::make_unique<crawl::browser::BrowserFetcher>(browser_options(config, crawl));
     processor_ = std::make_unique<worker::CrawlProcessor>(
-        *store_, crawl::Fetchers{.http = fetcher_.get(), .browser = nullptr}, options);
+        *store_, crawl::Fetchers{.http = fetcher_.get(), .browser = browser_.get()}, options);
     queue::WorkerOptions worker_options;
     worker_options.concurrency = config.worker_concurrency;
     worker_ = queue_->make_worker(
@@ -86,6 +105,7 @@ class WorkerComponent : public Component {
         deadline - std::chrono::steady_clock::now() - kHandBackReserve);
     bool clean = worker_->stop(std::max(left, std::chrono::milliseconds(0)));
     heartbeat_->stop(deadline);
+    if (browser_) browser_->shutdown();  // after the last job
     auto stats = worker_->stats();
     logger_.info(clean ? "drained" : "stopped with jobs left to the stalled check",
                  {{"completed", stats.completed},
@@ -100,6 +120,7 @@ class WorkerComponent : public Component {
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<crawl::HttpFetcher> fetcher_;
+  std::unique_ptr<crawl::browser::BrowserFetcher> browser_;
   std::unique_ptr<redis::Pool> redis_;
   std::unique_ptr<crawl::RateLimiter> limiter_;
   std::unique_ptr<worker::CrawlProcessor> processor_;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -21,6 +22,19 @@ namespace {
 using namespace std::chrono_literals;
 namespace site = sample_site;
 
+// This test process's own TMPDIR: Chromium profiles are created under it, so counting the
+// processes whose command line names it finds our browsers and no one else's (tests run in
+// parallel).
+const std::string& test_tmpdir() {
+  static const std::string dir = [] {
+    char tmpl[] = "/tmp/crawl-browser-test-XXXXXX";
+    std::string d = ::mkdtemp(tmpl);
+    ::setenv("TMPDIR", d.c_str(), 1);
+    return d;
+  }();
+  return dir;
+}
+
 // Processes whose command line names one of our Chromium profile directories.
 int chromium_processes() {
   int count = 0;
@@ -29,7 +43,7 @@ int chromium_processes() {
     if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
     std::ifstream in(std::string("/proc/") + entry->d_name + "/cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    if (cmdline.find("crawler-chromium-") != std::string::npos) ++count;
+    if (cmdline.find(test_tmpdir() + "/crawler-chromium-") != std::string::npos) ++count;
   }
   closedir(proc);
   return count;
@@ -38,6 +52,7 @@ int chromium_processes() {
 class CrawlBrowserTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    test_tmpdir();
     site::Options options;
     options.slow_delay = 4000ms;
     site_ = new site::Site(options);
@@ -47,6 +62,8 @@ class CrawlBrowserTest : public ::testing::Test {
     delete site_;
     site_ = nullptr;
     EXPECT_EQ(chromium_processes(), 0) << "Chromium processes leaked";
+    std::error_code ec;
+    std::filesystem::remove_all(test_tmpdir(), ec);
   }
 
   // Loopback only (the sample site); 169.254/16 and every other private range stay refused.

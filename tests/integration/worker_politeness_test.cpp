@@ -17,6 +17,7 @@
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
+#include "support/temp_dir.h"
 #include "worker/job_data.h"
 
 using namespace crawler;
@@ -66,6 +67,11 @@ class WorkerPolitenessTest : public ::testing::Test {
                                            {"SERP_AD_URL", site_->ad_url_template()},
                                            {"CRAWL_ALLOW_PRIVATE", "1"},
                                            {"WORKER_INTERVAL_MS", "0"},
+                                           // The browser fallback re-fetches not-found pages:
+                                           // these tests count fetches, so HTTP only unless
+                                           // a test asks for the browser.
+                                           {"CRAWL_MODE", "http"},
+                                           {"TMPDIR", tmpdir_.path().string()},
                                            {"WORKER_PORT", std::to_string(free_port())}};
     for (auto& [k, v] : extra) env[k] = v;
     return env;
@@ -77,6 +83,7 @@ class WorkerPolitenessTest : public ::testing::Test {
         std::count_if(all.begin(), all.end(), [&](const auto& e) { return e.query == query; }));
   }
 
+  TempDir tmpdir_;  // the workers' TMPDIR: their Chromium profiles live here
   std::string prefix_, database_url_;
   std::unique_ptr<site::Site> site_;
   std::unique_ptr<store::Store> store_;
@@ -164,6 +171,38 @@ TEST_F(WorkerPolitenessTest, SigtermWithoutTimeHandsTheJobBackUntouched) {
   // The try saw cancelled() after the page came back and wrote nothing.
   EXPECT_TRUE(store_->keyword_rankings(std::stoll(id), 10).empty());
   EXPECT_NE(w.log().find("handed_back"), std::string::npos);
+}
+
+TEST_F(WorkerPolitenessTest, JavascriptOnlyPagesGoThroughTheBrowserAndTheDrainClosesIt) {
+  start_site();
+  // A keyword the sample site ranks shop-3.example for (queue_keyword's target url).
+  std::string keyword;
+  int expected = 0;
+  for (int i = 0; i < 200 && keyword.empty(); ++i) {
+    auto k = "여름 원피스 " + std::to_string(i);
+    if (auto r = site::rank_of(k, "shop-3.example", site::Page::ad)) {
+      keyword = k;
+      expected = *r;
+    }
+  }
+  ASSERT_FALSE(keyword.empty());
+  auto js = queue_keyword("sample:js:" + keyword);
+  auto plain = queue_keyword(keyword);
+  CrawlerProcess w({"--process=worker"},
+                   worker_env({{"WORKER_CONCURRENCY", "2"}, {"CRAWL_MODE", "auto"}}));
+  ASSERT_TRUE(poll_until([&] { return queue_->get_job_counts().completed == 2; }, 60s)) << w.log();
+  auto js_rows = store_->keyword_rankings(std::stoll(js), 10);
+  ASSERT_EQ(js_rows.size(), 1u);
+  EXPECT_EQ(js_rows[0].rank, expected);
+  EXPECT_EQ(js_rows[0].crawling_method, "browser");
+  auto plain_rows = store_->keyword_rankings(std::stoll(plain), 10);
+  ASSERT_EQ(plain_rows.size(), 1u);
+  EXPECT_EQ(plain_rows[0].rank, expected);
+  EXPECT_EQ(plain_rows[0].crawling_method, "http");
+  EXPECT_TRUE(w.process.terminate(15s, SIGTERM).success()) << w.log();
+  // The drain closed Chromium: nothing of it is left running.
+  const std::string pattern = "pgrep -f '" + tmpdir_.path().string() + "/[c]rawler-chromium-'";
+  EXPECT_EQ(std::system((pattern + " >/dev/null").c_str()), 256);
 }
 
 }  // namespace

@@ -61,6 +61,10 @@ struct BrowserFetcherOptions {
   std::function<std::chrono::system_clock::time_point()> clock{};
 };
 
+// CRAWL_BROWSER_BLOCK: comma-separated CDP resource types ("Image,Font,Media"; case-
+// insensitive), or "none". Throws std::invalid_argument naming an unknown type.
+std::vector<std::string> parse_blocked_resource_types(std::string_view text);
+
 class BrowserFetcher final : public Fetcher {
  public:
   // Does not launch the browser yet. Throws std::invalid_argument for invalid options.

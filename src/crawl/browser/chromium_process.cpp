@@ -51,8 +51,10 @@ bool exited(pid_t pid) {
 }  // namespace
 
 ChromiumProcess::ChromiumProcess(const ChromiumOptions& options) {
-  char tmpl[] = "/tmp/crawler-chromium-XXXXXX";
-  if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a Chromium profile directory");
+  // Under TMPDIR when set (a test or a task can tell its browsers apart by that path).
+  std::string tmpl = (std::filesystem::temp_directory_path() / "crawler-chromium-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data()))
+    throw std::runtime_error("cannot create a Chromium profile directory in " + tmpl);
   profile_dir_ = tmpl;
 
   int to_browser[2], from_browser[2];

@@ -6,8 +6,9 @@
 // PID 1 is the crawler, to us): run the task with an init (ECS `initProcessEnabled`) so they
 // are reaped; the group kill leaves none running either way.
 //
-// Each launch gets a fresh temporary profile directory, removed on stop: no state leaks from
-// one browser to the next, and a crashed profile never blocks a relaunch.
+// Each launch gets a fresh temporary profile directory ($TMPDIR/crawler-chromium-*), removed
+// on stop: no state leaks from one browser to the next, and a crashed profile never blocks a
+// relaunch.
 #pragma once
 
 #include <sys/types.h>
