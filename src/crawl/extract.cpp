@@ -1,14 +1,20 @@
 #include "crawl/extract.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/dict.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 
 #include <climits>
+#include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "crawl/libxml_setup.h"
 
@@ -47,6 +53,9 @@ struct CompFree {
 struct ObjectFree {
   void operator()(xmlXPathObject* o) const { xmlXPathFreeObject(o); }
 };
+struct ParserFree {
+  void operator()(htmlParserCtxt* c) const { htmlFreeParserCtxt(c); }
+};
 using Compiled = std::unique_ptr<xmlXPathCompExpr, CompFree>;
 using Object = std::unique_ptr<xmlXPathObject, ObjectFree>;
 
@@ -54,6 +63,256 @@ Compiled compile(const std::string& xpath) {
   Compiled c(xmlXPathCompile(reinterpret_cast<const xmlChar*>(xpath.c_str())));
   if (!c) throw std::invalid_argument("XPath does not compile: " + xpath);
   return c;
+}
+
+// ---- the CSS-shaped subset of XPath, evaluated without libxml2's XPath engine -------------
+//
+// css_to_xpath() writes class tests as contains(concat(' ', normalize-space(@class), ' '),
+// ' x '), which libxml2 evaluates by building three strings per element visited; on a result
+// page that was most of the extraction time. Selectors of exactly the shape css_to_xpath()
+// emits (type or *, class and id predicates, / and // steps, unions) are therefore matched
+// here by walking the tree, with XPath's semantics kept to the letter: normalize-space's
+// whitespace is only space, tab, CR and LF; name tests compare exactly and need no
+// namespace; results are in document order without duplicates. Anything else (hand-written
+// XPath in a profile file) goes to libxml2 unchanged.
+
+struct Step {
+  bool child = false;  // "/" (else "//": any depth)
+  std::string tag;     // empty: "*"
+  std::vector<std::string> classes;
+  std::optional<std::string> id;
+};
+
+struct Path {
+  bool absolute = false;  // from the document, not from the context node
+  std::vector<Step> steps;
+};
+
+bool is_name_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || c == '-' ||
+         c == '_' || u >= 0x80;
+}
+
+bool eat(std::string_view& s, std::string_view token) {
+  if (!s.starts_with(token)) return false;
+  s.remove_prefix(token.size());
+  return true;
+}
+
+std::optional<std::string> eat_name(std::string_view& s) {
+  std::size_t n = 0;
+  while (n < s.size() && is_name_byte(s[n])) ++n;
+  if (n == 0) return std::nullopt;
+  std::string name(s.substr(0, n));
+  s.remove_prefix(n);
+  return name;
+}
+
+// One union member: ["."] ("/" | "//") step ... ; nullopt when it is not of that shape.
+std::optional<Path> parse_path(std::string_view s) {
+  Path path;
+  path.absolute = !eat(s, ".");
+  if (s.empty()) return std::nullopt;
+  while (!s.empty()) {
+    Step step;
+    if (eat(s, "//"))
+      step.child = false;
+    else if (eat(s, "/"))
+      step.child = true;
+    else
+      return std::nullopt;
+    if (!eat(s, "*")) {
+      auto tag = eat_name(s);
+      if (!tag) return std::nullopt;
+      step.tag = std::move(*tag);
+    }
+    while (eat(s, "[")) {
+      if (eat(s, "contains(concat(' ', normalize-space(@class), ' '), ' ")) {
+        auto name = eat_name(s);
+        if (!name || !eat(s, " ')]")) return std::nullopt;
+        step.classes.push_back(std::move(*name));
+      } else if (eat(s, "@id='")) {
+        auto name = eat_name(s);
+        if (!name || !eat(s, "']") || step.id) return std::nullopt;
+        step.id = std::move(*name);
+      } else {
+        return std::nullopt;
+      }
+    }
+    path.steps.push_back(std::move(step));
+  }
+  return path;
+}
+
+std::optional<std::vector<Path>> parse_simple(std::string_view xpath) {
+  std::vector<Path> paths;
+  for (;;) {
+    const auto bar = xpath.find(" | ");
+    auto path = parse_path(xpath.substr(0, bar));
+    if (!path) return std::nullopt;
+    paths.push_back(std::move(*path));
+    if (bar == std::string_view::npos) return paths;
+    xpath.remove_prefix(bar + 3);
+  }
+}
+
+bool xpath_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// An attribute without namespace prefix, as XPath's @name selects it.
+xmlAttr* attribute(const xmlNode* node, const char* name) {
+  for (xmlAttr* a = node->properties; a; a = a->next)
+    if ((!a->ns || !a->ns->prefix) &&
+        std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0)
+      return a;
+  return nullptr;
+}
+
+// The attribute's string value; points into the tree when it is one text node (the usual
+// case), else into `scratch`.
+std::string_view attribute_value(const xmlAttr* a, std::string& scratch) {
+  const xmlNode* text = a->children;
+  if (!text) return {};
+  if (!text->next && (text->type == XML_TEXT_NODE || text->type == XML_CDATA_SECTION_NODE))
+    return text->content ? std::string_view(reinterpret_cast<const char*>(text->content))
+                         : std::string_view();
+  xmlChar* value = xmlNodeGetContent(reinterpret_cast<const xmlNode*>(a));
+  scratch.assign(value ? reinterpret_cast<const char*>(value) : "");
+  xmlFree(value);
+  return scratch;
+}
+
+bool has_class_token(std::string_view value, std::string_view name) {
+  std::size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && xpath_space(static_cast<unsigned char>(value[i]))) ++i;
+    std::size_t start = i;
+    while (i < value.size() && !xpath_space(static_cast<unsigned char>(value[i]))) ++i;
+    if (i > start && value.substr(start, i - start) == name) return true;
+  }
+  return false;
+}
+
+bool matches(const Step& step, const xmlNode* node) {
+  if (node->type != XML_ELEMENT_NODE) return false;
+  if (!step.tag.empty() &&
+      (node->ns || std::strcmp(reinterpret_cast<const char*>(node->name), step.tag.c_str()) != 0))
+    return false;
+  std::string scratch;
+  if (step.id) {
+    const xmlAttr* a = attribute(node, "id");
+    if (!a || attribute_value(a, scratch) != *step.id) return false;
+  }
+  if (!step.classes.empty()) {
+    const xmlAttr* a = attribute(node, "class");
+    if (!a) return false;
+    const std::string_view value = attribute_value(a, scratch);
+    for (const auto& name : step.classes)
+      if (!has_class_token(value, name)) return false;
+  }
+  return true;
+}
+
+// Whether `node`, which matches steps[last], is reached through steps[0..last-1] from
+// `anchor`: right to left through its ancestors, never above the anchor.
+bool reached(const std::vector<Step>& steps, std::size_t last, const xmlNode* node,
+             const xmlNode* anchor) {
+  const xmlNode* parent = node->parent;
+  if (last == 0) return steps[0].child ? parent == anchor : true;
+  if (steps[last].child) {
+    return parent && parent != anchor && matches(steps[last - 1], parent) &&
+           reached(steps, last - 1, parent, anchor);
+  }
+  for (const xmlNode* up = parent; up && up != anchor; up = up->parent) {
+    if (!matches(steps[last - 1], up)) continue;
+    if (reached(steps, last - 1, up, anchor)) return true;
+    // Only the nearest match needs trying when it hangs below its own predecessor at any
+    // depth: a higher one has a subset of its ancestors. This keeps deeply nested hostile
+    // pages linear per candidate instead of a power of their depth.
+    if (!steps[last - 1].child) return false;
+  }
+  return false;
+}
+
+// The elements below the context node (the document for absolute paths) that any of `paths`
+// selects, in document order. Iterative: hostile pages nest elements 100,000 deep.
+void select_simple(const std::vector<Path>& paths, xmlNode* root, std::vector<xmlNode*>& out) {
+  out.clear();
+  xmlNode* node = root->children;
+  while (node) {
+    if (node->type == XML_ELEMENT_NODE) {
+      for (const auto& path : paths) {
+        const std::size_t last = path.steps.size() - 1;
+        if (matches(path.steps[last], node) && reached(path.steps, last, node, root)) {
+          out.push_back(node);
+          break;
+        }
+      }
+      if (node->children) {
+        node = node->children;
+        continue;
+      }
+    }
+    while (node != root && !node->next) node = node->parent;
+    if (node == root) break;
+    node = node->next;
+  }
+}
+
+// One profile selector: the tree-walk form when it has the CSS shape (all union members
+// absolute, or all relative inside an item), else libxml2's compiled XPath. (A relative
+// item selector has no context node in libxml2 and selects nothing; it keeps doing so.)
+class Selector {
+ public:
+  Selector(const std::string& xpath, bool inside_item) {
+    if (auto paths = parse_simple(xpath)) {
+      bool all_absolute = true, all_relative = true;
+      for (const auto& p : *paths) (p.absolute ? all_relative : all_absolute) = false;
+      if (all_absolute || (all_relative && inside_item)) {
+        paths_ = std::move(*paths);
+        absolute_ = all_absolute;
+        return;
+      }
+    }
+    compiled_ = compile(xpath);
+  }
+
+  bool simple() const { return !compiled_; }
+  // Tree walk only: the selected elements under `context`.
+  void select(xmlNode* context, std::vector<xmlNode*>& out) const {
+    select_simple(paths_, absolute_ ? reinterpret_cast<xmlNode*>(context->doc) : context, out);
+  }
+  xmlXPathCompExpr* compiled() const { return compiled_.get(); }
+
+ private:
+  std::vector<Path> paths_;
+  bool absolute_ = false;
+  Compiled compiled_;
+};
+
+struct ProfileSelectors {
+  std::string item_xpath, title_xpath, url_xpath;
+  Selector item, title, url;
+  ProfileSelectors(const Profile& p)
+      : item_xpath(p.item_xpath),
+        title_xpath(p.title_xpath),
+        url_xpath(p.display_url_xpath),
+        item(p.item_xpath, false),
+        title(p.title_xpath, true),
+        url(p.display_url_xpath, true) {}
+};
+
+// Each profile's selectors are prepared once per thread, not once per page. Per thread, so
+// nothing libxml2 owns is shared between threads; keyed by the XPath text, since a Profile
+// is a plain value that callers copy and edit.
+const ProfileSelectors& selectors_for(const Profile& p) {
+  thread_local std::deque<ProfileSelectors> cache;
+  for (const auto& s : cache)
+    if (s.item_xpath == p.item_xpath && s.title_xpath == p.title_xpath &&
+        s.url_xpath == p.display_url_xpath)
+      return s;
+  if (cache.size() >= 16) cache.pop_front();  // a test or a reload churning profiles
+  return cache.emplace_back(p);
 }
 
 // Appends `in` to `out` with runs of whitespace (incl. NBSP as UTF-8 C2 A0) collapsed to
@@ -84,27 +343,81 @@ void append_collapsed(std::string& out, const char* in, std::size_t limit) {
   }
 }
 
-// The text of every node `expr` selects under `node`, joined by spaces (as Cheerio's .text()
-// joins a selection, but with a separator so two spans do not glue words together).
-std::string text_of(xmlXPathContext* ctx, xmlXPathCompExpr* expr, xmlNode* node,
-                    std::size_t limit) {
-  ctx->node = node;
-  Object result(xmlXPathCompiledEval(expr, ctx));
-  std::string out;
-  if (!result) return out;
-  if (result->type == XPATH_STRING && result->stringval) {
-    append_collapsed(out, reinterpret_cast<const char*>(result->stringval), limit);
-  } else if (result->type == XPATH_NODESET && result->nodesetval) {
-    for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
-      xmlChar* content = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
-      if (!content) continue;
-      if (!out.empty() && out.back() != ' ' && out.size() < limit) out += ' ';
-      append_collapsed(out, reinterpret_cast<const char*>(content), limit);
+// Appends what xmlNodeGetContent(element) returns (its text and CDATA descendants in
+// document order) without allocating a copy per node; same walk as libxml2's
+// xmlBufGetNodeContent, iterative.
+void append_content(std::string& out, const xmlNode* element) {
+  const xmlNode* node = element;
+  while (node) {
+    if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && node->content) {
+      out += reinterpret_cast<const char*>(node->content);
+    } else if (node->type == XML_ENTITY_REF_NODE) {
+      xmlChar* content = xmlNodeGetContent(node);
+      if (content) out += reinterpret_cast<const char*>(content);
       xmlFree(content);
+    }
+    if (node->children && node->children->type != XML_ENTITY_DECL) {
+      node = node->children;
+      continue;
+    }
+    if (node == element) break;
+    while (node != element && !node->next) node = node->parent;
+    if (node == element) break;
+    node = node->next;
+  }
+}
+
+// The text of every node `selector` selects under `node`, joined by spaces (as Cheerio's
+// .text() joins a selection, but with a separator so two spans do not glue words together).
+std::string text_of(xmlXPathContext* ctx, const Selector& selector, xmlNode* node,
+                    std::size_t limit) {
+  std::string out;
+  if (selector.simple()) {
+    thread_local std::vector<xmlNode*> nodes;
+    thread_local std::string content;
+    selector.select(node, nodes);
+    for (xmlNode* n : nodes) {
+      content.clear();
+      append_content(content, n);
+      if (!out.empty() && out.back() != ' ' && out.size() < limit) out += ' ';
+      append_collapsed(out, content.c_str(), limit);
+    }
+  } else {
+    ctx->node = node;
+    Object result(xmlXPathCompiledEval(selector.compiled(), ctx));
+    if (!result) return out;
+    if (result->type == XPATH_STRING && result->stringval) {
+      append_collapsed(out, reinterpret_cast<const char*>(result->stringval), limit);
+    } else if (result->type == XPATH_NODESET && result->nodesetval) {
+      for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
+        xmlChar* content = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
+        if (!content) continue;
+        if (!out.empty() && out.back() != ' ' && out.size() < limit) out += ' ';
+        append_collapsed(out, reinterpret_cast<const char*>(content), limit);
+        xmlFree(content);
+      }
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
+}
+
+// One parser context per thread, reused: setting one up (dictionary, SAX handler, stacks)
+// cost about a quarter of parsing a result page. Its dictionary keeps the names and short
+// texts of every page parsed, so it is dropped once that grows, and a hostile stream of
+// pages cannot make it grow without bound.
+std::unique_ptr<xmlDoc, DocFree> parse(std::string_view html) {
+  // UTF-8 unless the page declares otherwise (Naver serves UTF-8); NONET: never fetch a DTD.
+  constexpr int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                          HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | HTML_PARSE_COMPACT;
+  constexpr int max_dictionary = 20000;
+  thread_local std::unique_ptr<htmlParserCtxt, ParserFree> parser;
+  if (!parser) parser.reset(htmlNewParserCtxt());
+  if (!parser) return nullptr;
+  std::unique_ptr<xmlDoc, DocFree> doc(htmlCtxtReadMemory(
+      parser.get(), html.data(), static_cast<int>(html.size()), nullptr, "UTF-8", options));
+  if (!parser->dict || xmlDictSize(parser->dict) > max_dictionary) parser.reset();
+  return doc;
 }
 
 }  // namespace
@@ -112,9 +425,7 @@ std::string text_of(xmlXPathContext* ctx, xmlXPathCompExpr* expr, xmlNode* node,
 Extraction extract(std::string_view html, const Profile& profile, const ExtractLimits& limits) {
   detail::libxml_setup();
   Extraction result;
-  const auto items_expr = compile(profile.item_xpath);
-  const auto title_expr = compile(profile.title_xpath);
-  const auto url_expr = compile(profile.display_url_xpath);
+  const ProfileSelectors& selectors = selectors_for(profile);
 
   if (html.size() > limits.max_input_bytes) {
     html = html.substr(0, limits.max_input_bytes);
@@ -122,29 +433,38 @@ Extraction extract(std::string_view html, const Profile& profile, const ExtractL
   }
   if (html.empty() || html.size() > static_cast<std::size_t>(INT_MAX)) return result;
 
-  // UTF-8 unless the page declares otherwise (Naver serves UTF-8); NONET: never fetch a DTD.
-  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                      HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | HTML_PARSE_COMPACT;
-  std::unique_ptr<xmlDoc, DocFree> doc(
-      htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8", options));
+  const auto doc = parse(html);
   if (!doc) return result;
-  std::unique_ptr<xmlXPathContext, ContextFree> ctx(xmlXPathNewContext(doc.get()));
-  if (!ctx) return result;
+  // libxml2's XPath context only for selectors that need its evaluator.
+  std::unique_ptr<xmlXPathContext, ContextFree> ctx;
+  if (!selectors.item.simple() || !selectors.title.simple() || !selectors.url.simple()) {
+    ctx.reset(xmlXPathNewContext(doc.get()));
+    if (!ctx) return result;
+  }
 
-  Object items(xmlXPathCompiledEval(items_expr.get(), ctx.get()));
-  if (!items || items->type != XPATH_NODESET || !items->nodesetval) return result;
-  const auto* set = items->nodesetval;
-  for (int i = 0; i < set->nodeNr; ++i) {
+  const auto add = [&](xmlNode* node) {
     if (result.items.size() >= limits.max_items) {
       result.truncated = true;
-      break;
+      return false;
     }
-    xmlNode* node = set->nodeTab[i];
-    if (node->type != XML_ELEMENT_NODE) continue;
+    if (node->type != XML_ELEMENT_NODE) return true;
     Item item;
-    item.title = text_of(ctx.get(), title_expr.get(), node, limits.max_text_bytes);
-    item.display_url = text_of(ctx.get(), url_expr.get(), node, limits.max_text_bytes);
+    item.title = text_of(ctx.get(), selectors.title, node, limits.max_text_bytes);
+    item.display_url = text_of(ctx.get(), selectors.url, node, limits.max_text_bytes);
     result.items.push_back(std::move(item));
+    return true;
+  };
+  if (selectors.item.simple()) {
+    std::vector<xmlNode*> items;
+    selectors.item.select(reinterpret_cast<xmlNode*>(doc.get()), items);
+    for (xmlNode* node : items)
+      if (!add(node)) break;
+  } else {
+    Object items(xmlXPathCompiledEval(selectors.item.compiled(), ctx.get()));
+    if (!items || items->type != XPATH_NODESET || !items->nodesetval) return result;
+    const auto* set = items->nodesetval;
+    for (int i = 0; i < set->nodeNr; ++i)
+      if (!add(set->nodeTab[i])) break;
   }
   return result;
 }

@@ -170,5 +170,102 @@ TEST(Extract, HugePageWithinDefaultLimits) {
   EXPECT_EQ(result.items[0].display_url, "end.example");
 }
 
+// CSS-shaped selectors are matched by a tree walk, anything else by libxml2's XPath engine.
+// The same selectors in parentheses are still the same XPath but not of the CSS shape, so
+// libxml2 evaluates them: both must select the same items, titles and urls on every page.
+Profile through_libxml2_xpath(Profile p) {
+  auto wrap = [](const std::string& xpath) {
+    std::string out;
+    std::size_t start = 0;
+    for (;;) {
+      const auto bar = xpath.find(" | ", start);
+      if (!out.empty()) out += " | ";
+      out += "(" + xpath.substr(start, bar == std::string::npos ? bar : bar - start) + ")";
+      if (bar == std::string::npos) return out;
+      start = bar + 3;
+    }
+  };
+  p.item_xpath = wrap(p.item_xpath);
+  p.title_xpath = wrap(p.title_xpath);
+  p.display_url_xpath = wrap(p.display_url_xpath);
+  return p;
+}
+
+void expect_same(const Extraction& a, const Extraction& b, const std::string& page) {
+  ASSERT_EQ(a.items.size(), b.items.size()) << page;
+  EXPECT_EQ(a.truncated, b.truncated) << page;
+  for (std::size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_EQ(a.items[i].title, b.items[i].title) << page;
+    EXPECT_EQ(a.items[i].display_url, b.items[i].display_url) << page;
+  }
+}
+
+TEST(Extract, TreeWalkSelectsWhatLibxml2XPathSelects) {
+  const std::vector<Profile> profiles = {
+      profile("AD"), profile("ORGANIC"),
+      Profile{.name = "t",
+              .rank_type = "AD",
+              .url_template = "http://x/?q={query}",
+              .item_xpath = selector_to_xpath("div > li.list_item#x, ul li.bx.list_item", false),
+              .title_xpath = selector_to_xpath("div > .tit, li .tit_area > *", true),
+              .display_url_xpath = selector_to_xpath("* .url_link a, #x", true)},
+      Profile{.name = "deep",
+              .rank_type = "AD",
+              .url_template = "http://x/?q={query}",
+              .item_xpath = selector_to_xpath("ul li div > li, ul > li .list_item", false),
+              .title_xpath = selector_to_xpath("div > span.tit, li .tit_area .tit", true),
+              .display_url_xpath = selector_to_xpath("//ul//a", true)}};
+  std::vector<std::string> pages = {kAdPage};
+  std::mt19937 rng(7);
+  const char* pieces[] = {"<li class='list_item'>",
+                          "<li class=\"bx list_item\" id=x>",
+                          "<li class='list_item_banner'>",
+                          "<ul class='lst_total'>",
+                          "<ul class=' lst_total\tother '>",
+                          "<div class='tit_area'>",
+                          "<div class='TIT_AREA'>",
+                          "<div class='tit_area\ftit'>",
+                          "<span class='tit'>",
+                          "<span class='tit\n tit'>",
+                          "<a class='url_link'>",
+                          "<a class='total_tit'>",
+                          "<b class='source_txt' id='x'>",
+                          "<div id=x class=url_link>",
+                          "<DIV>",
+                          "</span>",
+                          "</div>",
+                          "</li>",
+                          "</ul>",
+                          "</a>",
+                          "<p>",
+                          "<table><tr><td>",
+                          "<script>var a = '<li class=list_item>';</script>",
+                          "<!-- <span class='tit'>x</span> -->",
+                          "텍스트 ",
+                          "shop-1.example",
+                          " &amp; &nbsp; ",
+                          "\t\n",
+                          "<",
+                          "'"};
+  for (int round = 0; round < 400; ++round) {
+    std::string page;
+    const int n = 5 + static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) page += pieces[rng() % std::size(pieces)];
+    pages.push_back(std::move(page));
+  }
+  for (const auto& p : profiles) {
+    const Profile reference = through_libxml2_xpath(p);
+    std::size_t items = 0, titles = 0;
+    for (const auto& page : pages) {
+      const auto result = extract(page, p);
+      expect_same(result, extract(page, reference), page);
+      items += result.items.size();
+      for (const auto& item : result.items) titles += !item.title.empty();
+    }
+    EXPECT_GT(items, 100u) << p.name;  // the pages exercise the selectors, not only misses
+    EXPECT_GT(titles, 5u) << p.name;
+  }
+}
+
 }  // namespace
 }  // namespace crawler::crawl
