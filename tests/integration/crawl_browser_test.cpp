@@ -15,6 +15,7 @@
 #include "crawl/crawl.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/sample_site/site.h"
+#include "support/forward_proxy.h"
 
 namespace crawler::crawl::browser {
 namespace {
@@ -144,6 +145,26 @@ TEST_F(CrawlBrowserTest, AutoModeUsesTheFastPathWhenItSucceedsAndTheBrowserOther
   auto forced = crawl_with_mode({keyword, domain, profile("AD")}, CrawlMode::browser, both);
   EXPECT_EQ(forced.method, "browser");
   EXPECT_EQ(forced.rank, expected);
+}
+
+TEST_F(CrawlBrowserTest, ThroughAnAuthenticatingProxyWithTheRotatingSessionUser) {
+  crawler::testing::ForwardProxy proxy("pa55");
+  auto o = options();
+  o.proxy = ProxyConfig{.host = "127.0.0.1",
+                        .port = static_cast<std::uint16_t>(proxy.port()),
+                        .user = "customer",
+                        .password = "pa55",
+                        .session_salt = 42};
+  BrowserFetcher browser(o);
+  int expected = 0;
+  auto [keyword, domain] = ranked(site::Page::ad, &expected);
+  auto out = crawl({"sample:js:" + keyword, domain, profile("AD")}, browser);
+  EXPECT_EQ(out.status, CrawlStatus::found) << out.error;
+  EXPECT_EQ(out.rank, expected);
+  EXPECT_GE(proxy.challenges(), 1);  // Chromium asked first, we answered Fetch.authRequired
+  const auto users = proxy.users();
+  ASSERT_FALSE(users.empty());
+  EXPECT_EQ(users.back(), proxy_session_username("customer", 42, std::chrono::system_clock::now()));
 }
 
 TEST_F(CrawlBrowserTest, RequestsToTheMetadataServiceAreBlocked) {

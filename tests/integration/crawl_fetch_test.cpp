@@ -20,6 +20,7 @@
 #include "crawl/crawl.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/sample_site/site.h"
+#include "support/forward_proxy.h"
 
 namespace crawler::crawl {
 namespace {
@@ -69,25 +70,6 @@ class TcpServer {
   std::thread thread_;
 };
 
-// Reads up to the end of a request head ("\r\n\r\n"); returns it (empty on EOF/error).
-std::string read_head(int fd) {
-  std::string head;
-  char c;
-  while (head.size() < 65536 && recv(fd, &c, 1, 0) == 1) {
-    head += c;
-    if (head.ends_with("\r\n\r\n")) return head;
-  }
-  return {};
-}
-
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const auto n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
 std::string gzip(std::string_view in) {
   z_stream z{};
   deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
@@ -99,24 +81,6 @@ std::string gzip(std::string_view in) {
   deflate(&z, Z_FINISH);
   out.resize(z.total_out);
   deflateEnd(&z);
-  return out;
-}
-
-std::string base64_decode(std::string_view in) {
-  static const std::string chars =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int bits = 0, value = 0;
-  for (char c : in) {
-    const auto pos = chars.find(c);
-    if (pos == std::string::npos) break;
-    value = (value << 6) | static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xFF);
-    }
-  }
   return out;
 }
 
@@ -286,13 +250,13 @@ TEST_F(CrawlFetchTest, ExactBytesOnTheWire) {
   std::string head_seen;
   std::mutex mutex;
   TcpServer raw([&](int fd) {
-    const std::string head = read_head(fd);
+    const std::string head = crawler::testing::read_http_head(fd);
     received += head.size();
     {
       std::lock_guard lock(mutex);
       head_seen = head;
     }
-    send_all(fd, response);
+    crawler::testing::send_all(fd, response);
   });
   HttpFetcher fetcher(loopback_options());
   const auto r = fetcher.fetch(
@@ -358,67 +322,7 @@ TEST_F(CrawlFetchTest, TooLargeBodiesAreCut) {
 }
 
 TEST_F(CrawlFetchTest, ThroughAnAuthenticatingProxy) {
-  std::mutex mutex;
-  std::vector<std::string> users;
-  int rejected = 0;
-  // A forward proxy for plain http: demands Basic auth, then relays the request to the
-  // origin named in the absolute-form request line and the response back.
-  TcpServer proxy([&](int client) {
-    const std::string head = read_head(client);
-    const std::string auth_prefix = "Proxy-Authorization: Basic ";
-    const auto auth_at = head.find(auth_prefix);
-    if (auth_at == std::string::npos) {
-      std::lock_guard lock(mutex);
-      ++rejected;
-      send_all(client,
-               "HTTP/1.1 407 Proxy Authentication Required\r\n"
-               "Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n"
-               "Connection: close\r\n\r\n");
-      return;
-    }
-    const auto auth_start = auth_at + auth_prefix.size();
-    const std::string credentials =
-        base64_decode(head.substr(auth_start, head.find("\r\n", auth_start) - auth_start));
-    const auto colon = credentials.find(':');
-    const std::string user = credentials.substr(0, colon);
-    if (credentials.substr(colon + 1) != "pa55") {
-      send_all(client, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
-      return;
-    }
-    {
-      std::lock_guard lock(mutex);
-      users.push_back(user);
-    }
-    // "GET http://127.0.0.1:PORT/path HTTP/1.1"
-    const std::string scheme = "GET http://";
-    if (!head.starts_with(scheme)) return;
-    const auto colon_at = head.find(':', scheme.size());
-    const auto path_at = head.find('/', colon_at);
-    const auto space_at = head.find(' ', path_at);
-    const std::string origin_host = head.substr(scheme.size(), colon_at - scheme.size());
-    const int origin_port = std::stoi(head.substr(colon_at + 1, path_at - colon_at - 1));
-    const std::string path = head.substr(path_at, space_at - path_at);
-    const int origin = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(origin_port));
-    inet_pton(AF_INET, origin_host.c_str(), &addr.sin_addr);
-    if (connect(origin, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close(origin);
-      return;
-    }
-    std::string forwarded = "GET " + path + " HTTP/1.1\r\nHost: " + origin_host +
-                            "\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n";
-    send_all(origin, forwarded);
-    char buf[16384];
-    for (;;) {
-      const auto n = recv(origin, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      send_all(client, std::string_view(buf, static_cast<std::size_t>(n)));
-    }
-    close(origin);
-  });
-
+  crawler::testing::ForwardProxy proxy("pa55");
   HttpFetcherOptions o = loopback_options();
   o.proxy = ProxyConfig{.host = "127.0.0.1",
                         .port = static_cast<std::uint16_t>(proxy.port()),
@@ -430,7 +334,7 @@ TEST_F(CrawlFetchTest, ThroughAnAuthenticatingProxy) {
   const auto out = crawl({"프록시", results[3].domain, profile("AD")}, fetcher);
   EXPECT_EQ(out.status, CrawlStatus::found) << out.error;
   EXPECT_EQ(out.rank, 4);
-  std::lock_guard lock(mutex);
+  const auto users = proxy.users();
   ASSERT_FALSE(users.empty());
   EXPECT_TRUE(users.back().starts_with("customer-session-")) << users.back();
   EXPECT_EQ(users.back().size(), std::string("customer-session-").size() + 8);
