@@ -79,6 +79,49 @@ TEST_P(StoreContract, EightDeliveriesOfOneJobRecordOneRanking) {
   EXPECT_EQ(s.pending_count, 1);
 }
 
+TEST_P(StoreContract, EightDeliveriesOfOneMonitoredJobRecordOneRankingAndMoveTheKeywordOnce) {
+  auto k = add("k", "u.com");
+  auto w = result(k.id, 3, at(10), "job-race");
+  std::atomic<int> fresh{0}, duplicates{0}, updated{0};
+  race([&](int) {
+    try {
+      auto r = store().record_ranking(w);
+      (r.duplicate ? duplicates : fresh)++;
+      if (r.keyword_updated) ++updated;
+      if (r.duplicate) {
+        EXPECT_FALSE(r.ranking_id);
+        EXPECT_FALSE(r.keyword_updated);
+      }
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+  });
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(duplicates, kThreads - 1);
+  EXPECT_EQ(updated, 1);
+  EXPECT_EQ(store().keyword_rankings(k.id, 100).size(), 1u);
+  EXPECT_EQ(store().get_keyword(k.id)->last_rank, 3);
+}
+
+TEST_P(StoreContract, ConcurrentResultsForOneKeywordLeaveTheNewestCheck) {
+  auto k = add("k", "u.com");
+  race([&](int t) {
+    for (int i = t; i < kThreads * 4; i += kThreads) {
+      try {
+        // Checks written in no particular order; the newest is rank 1000 at t = 1000 s.
+        const int when = (i * 7919) % (kThreads * 4) + 1000 - kThreads * 4 + 1;
+        store().record_ranking(result(k.id, when, at(when), "job-" + std::to_string(i)));
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    }
+  });
+  EXPECT_EQ(store().keyword_rankings(k.id, 100).size(), static_cast<std::size_t>(kThreads * 4));
+  auto after = *store().get_keyword(k.id);
+  EXPECT_EQ(after.last_rank, 1000);
+  EXPECT_EQ(after.last_checked_at, at(1000));
+}
+
 TEST_P(StoreContract, ConcurrentCompletionsOfOneBulkSearchCountExactly) {
   std::vector<NewBulkSearch::Row> rows;
   for (int i = 0; i < kThreads * 5; ++i) rows.push_back({"kw" + std::to_string(i), "u.com"});

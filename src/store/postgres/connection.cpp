@@ -48,13 +48,24 @@ std::vector<Connection::Row> rows_of(PGresult* res) {
   return rows;
 }
 
-std::vector<Connection::Row> exec_raw(PGconn* conn, std::string_view sql,
-                                      const std::vector<const char*>& values) {
-  PGresult* res = PQexecParams(conn, std::string(sql).c_str(), static_cast<int>(values.size()),
-                               nullptr, values.data(), nullptr, nullptr, 0);
+std::vector<Connection::Row> checked_rows(PGconn* conn, PGresult* res) {
   auto status = PQresultStatus(res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_failure(conn, res);
   return rows_of(res);
+}
+
+std::vector<Connection::Row> exec_raw(PGconn* conn, std::string_view sql,
+                                      const std::vector<const char*>& values) {
+  return checked_rows(
+      conn, PQexecParams(conn, std::string(sql).c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0));
+}
+
+std::vector<const char*> values_of(const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const auto& p : params.values()) values.push_back(p ? p->c_str() : nullptr);
+  return values;
 }
 
 }  // namespace
@@ -102,7 +113,8 @@ std::unique_ptr<Connection> Connection::connect(const std::string& url,
   // libpq prints server NOTICEs ("relation ... already exists, skipping") to stderr by
   // default, which would break the one-JSON-object-per-line log stream; they carry nothing
   // an operator needs, so they are dropped.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
@@ -119,10 +131,22 @@ std::vector<Connection::Row> Connection::exec(std::string_view sql,
 }
 
 std::vector<Connection::Row> Connection::exec(std::string_view sql, const Params& params) {
-  std::vector<const char*> values;
-  values.reserve(params.values().size());
-  for (const auto& p : params.values()) values.push_back(p ? p->c_str() : nullptr);
-  return exec_raw(pg(conn_), sql, values);
+  return exec_raw(pg(conn_), sql, values_of(params));
+}
+
+std::vector<Connection::Row> Connection::exec_prepared(const std::string& name,
+                                                       std::string_view sql, const Params& params) {
+  PGconn* conn = pg(conn_);
+  const auto values = values_of(params);
+  if (!prepared_.contains(name)) {
+    // Prepared statements live in the session, outside transactions: a later ROLLBACK does
+    // not undo this, so remembering the name per connection is enough.
+    checked_rows(conn, PQprepare(conn, name.c_str(), std::string(sql).c_str(),
+                                 static_cast<int>(values.size()), nullptr));
+    prepared_.insert(name);
+  }
+  return checked_rows(conn, PQexecPrepared(conn, name.c_str(), static_cast<int>(values.size()),
+                                           values.data(), nullptr, nullptr, 0));
 }
 
 bool Connection::reusable() const {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "store/errors.h"
@@ -74,6 +75,10 @@ class Connection {
   using Row = std::vector<std::optional<std::string>>;
   std::vector<Row> exec(std::string_view sql, const std::vector<std::string>& params = {});
   std::vector<Row> exec(std::string_view sql, const Params& params);
+  // Like exec(), as the prepared statement `name`, prepared on first use on this connection:
+  // later calls skip the server's parse and plan. One name must always carry the same SQL.
+  std::vector<Row> exec_prepared(const std::string& name, std::string_view sql,
+                                 const Params& params);
   // Runs SQL text that may hold several statements and no parameters (migrations only).
   void exec_script(std::string_view sql);
   bool ok() const;
@@ -86,6 +91,7 @@ class Connection {
  private:
   explicit Connection(void* conn) : conn_(conn) {}
   void* conn_;  // PGconn*, kept opaque so libpq-fe.h stays out of this header
+  std::unordered_set<std::string> prepared_;
 };
 
 // Readiness probe: connects and runs SELECT 1. Returns the error, or nullopt when healthy.
