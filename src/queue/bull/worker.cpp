@@ -289,7 +289,10 @@ class BullWorker final : public Worker {
         }
         collect_timeouts(outcomes);
       }
-      if (hard_stop_) break;
+      if (hard_stop_) {
+        keep_for_hand_back(std::move(outcomes));
+        break;
+      }
 
       // Failures one by one, then completions batched with the next fetch.
       std::vector<Outcome> completions;
@@ -305,7 +308,13 @@ class BullWorker final : public Worker {
       if (!completions.empty() || poll || !claimed.empty()) {
         auto fetched =
             complete_and_fetch(completions, poll || !claimed.empty() ? want : 0, claimed, !drained);
-        if (hard_stop_) break;
+        if (hard_stop_) {
+          if (gave_up_) keep_for_hand_back(std::move(completions));  // Redis was unreachable
+          std::vector<Outcome> taken;  // fetched (locked, active) but never started
+          for (auto& job : fetched) taken.push_back(Outcome{.job = std::move(job)});
+          keep_for_hand_back(std::move(taken));
+          break;
+        }
         claimed.clear();
         if (poll) {
           drained = fetched.size() < want;
@@ -337,6 +346,14 @@ class BullWorker final : public Worker {
     dispatcher_done_ = true;
     done_cv_.notify_all();
     for (auto& s : slots_) s.cv.notify_all();
+  }
+
+  // At a hard stop, outcomes the dispatcher took but did not record go back where stop()
+  // looks for the jobs to hand back; otherwise they would stay in active until the stalled
+  // check of another worker found them.
+  void keep_for_hand_back(std::vector<Outcome> outcomes) {
+    std::lock_guard lock(mutex_);
+    for (auto& o : outcomes) outcomes_.push_back(std::move(o));
   }
 
   Clock::time_point next_timer() const {
