@@ -64,6 +64,22 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   auto* migrate = app.add_subcommand("migrate", "apply the database migrations and exit");
   auto* version = app.add_subcommand("version", "print the version and exit");
+  auto* simulate =
+      app.add_subcommand("simulate", "predict what a scaling policy does to a load, and its cost");
+  auto& so = cmd.simulate;
+  simulate->add_option("--policy", so.policy, "policy file [default: cloudwatch/autoscaling.json]");
+  simulate->add_option("--scenario", so.scenario,
+                       "quiet, medium, heavy, failing, or seed (all) [default: seed]");
+  simulate->add_option("--load", so.load_csv, "a load file: start_hour,end_hour,jobs_per_minute");
+  simulate->add_option("--seed", so.seed, "random seed [default: 1]");
+  simulate->add_option("--days", so.days, "days to simulate [default: 1]");
+  simulate->add_option("--csv", so.csv_out, "write the per-minute series (a directory for seed)");
+  simulate->add_option("--svg", so.svg_out, "write the chart (a directory for seed)");
+  simulate->add_option("--task-hour-price", so.task_hour_price, "seed pricing per task-hour");
+  simulate->add_option("--vcpu-hour-price", so.vcpu_hour_price, "Fargate price per vCPU-hour");
+  simulate->add_option("--gb-hour-price", so.gb_hour_price, "Fargate price per GB-hour");
+  simulate->add_option("--fixed-month", so.fixed_month, "fixed monthly cost (EC2 side)");
+  simulate->add_option("--failure-rate", so.failure_rate, "share of crawl tries that fail");
   app.require_subcommand(0, 1);
 
   try {
@@ -81,6 +97,10 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   if (*version) {
     cmd.kind = Command::Kind::version;
+    return cmd;
+  }
+  if (*simulate) {
+    cmd.kind = Command::Kind::simulate;  // needs no service configuration
     return cmd;
   }
   if (*migrate) cmd.kind = Command::Kind::migrate;

@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/simulate_command.h"
 
 namespace crawler::app {
 
 struct Command {
-  enum class Kind { run, migrate, version, exit } kind = Kind::run;
+  enum class Kind { run, migrate, version, simulate, exit } kind = Kind::run;
   int exit_code = 0;  // for Kind::exit (help printed: 0; bad usage: 2)
   Config config;
+  SimulateOptions simulate;  // Kind::simulate
   std::string env_file;
 };
 

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     case Command::Kind::migrate:
       crawler::log::configure(cmd.config.log_level, cmd.config.log_format);
       return crawler::app::run_migrations(cmd.config);
+    case Command::Kind::simulate:
+      return crawler::app::run_simulate(cmd.simulate);
     case Command::Kind::run:
       break;
   }
