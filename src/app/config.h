@@ -29,7 +29,12 @@ struct Config {
   std::string bind_address;
   std::uint16_t port = 3000;            // api + ws: REST, WebSocket, /metrics
   std::uint16_t scheduler_port = 3002;  // the seed's scheduler port
-  std::uint16_t worker_port = 3001;     // health/metrics of a process without the api role
+  std::uint16_t worker_port = 3001;     // health/metrics of a process without the api role (0: any)
+  std::uint16_t autoscaler_port = 3003;
+  std::string autoscaler_policy = "cloudwatch/autoscaling.json";
+  std::optional<int> autoscaler_min;  // default: the policy file's MinCapacity
+  std::optional<int> autoscaler_max;  // default: the policy file's MaxCapacity, at most 16 here
+  std::chrono::milliseconds autoscaler_period{60000};
 
   std::string database_url;
   int database_pool_size = 10;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/api_component.h"
+#include "app/autoscaler_component.h"
 #include "app/health.h"
 #include "app/http_component.h"
 #include "app/metrics_component.h"
@@ -45,6 +46,8 @@ std::vector<std::unique_ptr<Component>> build_components(const Config& config,
   }
   if (config.roles.contains(Role::scheduler))
     out.push_back(make_scheduler_component(config, registry));
+  if (config.roles.contains(Role::autoscaler))
+    out.push_back(make_autoscaler_component(config, registry));
   if (config.roles.contains(Role::worker)) {
     out.push_back(make_worker_component(config, registry));
     // A worker co-located with the api reports through the api's port.

@@ -14,6 +14,8 @@ std::string_view role_name(Role role) {
       return "worker";
     case Role::publisher:
       return "publisher";
+    case Role::autoscaler:
+      return "autoscaler";
   }
   return "?";
 }
@@ -38,12 +40,14 @@ std::set<Role> parse_roles(const std::vector<std::string>& tokens) {
         roles.insert(all_roles().begin(), all_roles().end());
       } else {
         bool found = false;
-        for (Role r : {Role::api, Role::ws, Role::scheduler, Role::worker, Role::publisher})
+        for (Role r : {Role::api, Role::ws, Role::scheduler, Role::worker, Role::publisher,
+                       Role::autoscaler})
           if (name == role_name(r)) roles.insert(r), found = true;
         if (!found)
-          throw std::invalid_argument("unknown process role '" + std::string(name) +
-                                      "'; valid roles: api, ws, scheduler, worker, publisher, all "
-                                      "(comma-separated, e.g. --process=api,ws)");
+          throw std::invalid_argument(
+              "unknown process role '" + std::string(name) +
+              "'; valid roles: api, ws, scheduler, worker, publisher, autoscaler, all "
+              "(comma-separated, e.g. --process=api,ws)");
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);

@@ -10,8 +10,9 @@
 namespace crawler::app {
 
 // `publisher` runs the CloudWatch publisher and queue sampler on their own, for deployments
-// that set METRICS_PUBLISHER=separate; it is not part of `all`.
-enum class Role { api, ws, scheduler, worker, publisher };
+// that set METRICS_PUBLISHER=separate; `autoscaler` scales worker processes on this host with
+// the policy engine (single-host deployments). Neither is part of `all`.
+enum class Role { api, ws, scheduler, worker, publisher, autoscaler };
 
 std::string_view role_name(Role role);
 const std::vector<Role>& all_roles();  // what `all` means: api, ws, scheduler, worker

@@ -186,9 +186,12 @@ std::optional<int> PolicyEngine::step_proposal(std::size_t i, Seconds now, doubl
     return std::nullopt;
   if (s.last_activity && now < *s.last_activity + p.cooldown) return std::nullopt;
   const double diff = metric - p.threshold;
+  // AWS: above the threshold a step's lower bound is inclusive and its upper exclusive;
+  // below it the other way round — so a "<= 0" alarm's step ending at 0 covers 0 itself.
+  const bool below = p.comparison == Comparison::less || p.comparison == Comparison::less_or_equal;
   for (const auto& step : p.steps) {
-    if (step.lower && diff < *step.lower) continue;
-    if (step.upper && diff >= *step.upper) continue;
+    if (step.lower && (below ? diff <= *step.lower : diff < *step.lower)) continue;
+    if (step.upper && (below ? diff > *step.upper : diff >= *step.upper)) continue;
     switch (p.type) {
       case AdjustmentType::change_in_capacity:
         return current + step.adjustment;

@@ -116,6 +116,10 @@ TEST(ScalingPolicy, ScaleInIsTheMostConservativeAndNeverBelowMin) {
   // With one task left the two agree on zero.
   PolicyEngine last(config({minus1, to_zero}));
   EXPECT_EQ(last.on_datapoint(60s, {{"Q", 0}}, 1)->desired, 0);
+  // "= 0 → 0" alone takes an idle fleet down at once: its step ends at 0, inclusive below.
+  PolicyEngine empty(config({to_zero}));
+  EXPECT_EQ(empty.on_datapoint(60s, {{"Q", 0}}, 7)->desired, 0);
+  EXPECT_FALSE(PolicyEngine(config({to_zero})).on_datapoint(60s, {{"Q", 1}}, 7).has_value());
   // Minimum capacity 2 clamps it.
   PolicyEngine floor(config({minus1}, 2, 50));
   EXPECT_FALSE(floor.on_datapoint(60s, {{"Q", 0}}, 2).has_value());

@@ -1,0 +1,129 @@
+// `crawler --process=autoscaler` on a real load: the policy engine starts worker processes
+// when the queue grows (0 → N), they crawl the sample site until the queue is empty, and it
+// scales back to 0 by SIGTERM (the workers drain); stopping the autoscaler leaves no child.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "crawl/sample_site/site.h"
+#include "crawler_process.h"
+#include "http_client.h"
+#include "queue/bull/bull_queue.h"
+#include "queue/job_options.h"
+#include "support/poll.h"
+#include "support/ports.h"
+#include "support/services.h"
+#include "support/temp_dir.h"
+
+using namespace crawler;
+using namespace crawler::testing;
+using namespace std::chrono_literals;
+namespace site = crawler::crawl::sample_site;
+
+namespace {
+
+// Out: +1 a period while more than 4 jobs wait or run (1 s cooldown); in: to 0 once the queue
+// has been empty for 3 periods.
+constexpr const char* kPolicy = R"({
+  "ScalableTarget": {"MinCapacity": 0, "MaxCapacity": 3},
+  "Policies": [
+    {"PolicyName": "out", "PolicyType": "StepScaling",
+     "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
+       "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+       "Cooldown": 1},
+     "Alarm": {"MetricName": "QueueWaitingJobs", "ComparisonOperator": "GreaterThanThreshold",
+       "Threshold": 4, "EvaluationPeriods": 1}},
+    {"PolicyName": "empty", "PolicyType": "StepScaling",
+     "StepScalingPolicyConfiguration": {"AdjustmentType": "ExactCapacity",
+       "StepAdjustments": [{"MetricIntervalUpperBound": 0, "ScalingAdjustment": 0}],
+       "Cooldown": 1},
+     "Alarm": {"MetricName": "QueueWaitingJobs", "ComparisonOperator": "LessThanOrEqualToThreshold",
+       "Threshold": 0, "EvaluationPeriods": 3}}
+  ]})";
+
+bool alive(std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0; }
+
+}  // namespace
+
+TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
+  site::Site sample(site::Options{.slow_delay = 300ms});
+  sample.start();
+  auto& services = SharedServices::get();
+  const auto prefix = services.unique_prefix();
+  const auto database_url = services.fresh_database_url();
+  ASSERT_TRUE(run_crawler({"migrate"}, {{"DATABASE_URL", database_url}}).status.success());
+  TempDir dir;
+  const auto policy = dir.path() / "policy.json";
+  std::ofstream(policy) << kPolicy;
+
+  queue::bull::BullOptions qo;
+  qo.redis_url = services.redis_url();
+  qo.prefix = prefix;
+  auto queue = queue::bull::open_bull_queue(qo);
+  std::vector<queue::NewJob> jobs;
+  for (int i = 0; i < 40; ++i) {
+    queue::NewJob j;
+    j.data = R"({"keywordId":null,"keyword":"sample:slow:부하 )" + std::to_string(i) +
+             R"(","targetUrl":"shop-1.example","targetRank":null})";
+    j.opts = queue::crawler_default_job_options();
+    jobs.push_back(j);
+  }
+
+  const int port = free_port();
+  CrawlerProcess autoscaler({"--process=autoscaler"}, {{"QUEUE_PREFIX", prefix},
+                                                       {"REDIS_URL", services.redis_url()},
+                                                       {"DATABASE_URL", database_url},
+                                                       {"AUTOSCALER_PORT", std::to_string(port)},
+                                                       {"AUTOSCALER_POLICY", policy.string()},
+                                                       {"AUTOSCALER_PERIOD_MS", "500"},
+                                                       {"WORKER_CONCURRENCY", "2"},
+                                                       {"WORKER_INTERVAL_MS", "0"},
+                                                       {"CRAWL_MODE", "http"},
+                                                       {"CRAWL_RATE_PER_HOST", "0"},
+                                                       {"CRAWL_ALLOW_PRIVATE", "1"},
+                                                       {"SERP_AD_URL", sample.ad_url_template()},
+                                                       {"SHUTDOWN_TIMEOUT_MS", "5000"},
+                                                       {"TMPDIR", dir.path().string()}});
+  const auto url = "http://127.0.0.1:" + std::to_string(port) + "/health";
+  auto health = [&]() -> boost::json::object {
+    auto r = http_get(url, 2s);
+    if (r.status != 200) return {};
+    return boost::json::parse(r.body).as_object();
+  };
+  auto workers = [&]() -> std::int64_t {
+    auto h = health();
+    return h.contains("workers") ? h.at("workers").as_int64() : -1;
+  };
+  ASSERT_TRUE(poll_until([&] { return workers() == 0; }, 30s)) << autoscaler.log();
+
+  queue->add_bulk(jobs);
+  std::int64_t peak = 0;
+  std::vector<std::int64_t> pids;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto h = health();
+        if (h.contains("workers") && h.at("workers").as_int64() > peak) {
+          peak = h.at("workers").as_int64();
+          pids.clear();
+          for (const auto& p : h.at("pids").as_array()) pids.push_back(p.as_int64());
+        }
+        return queue->get_job_counts().completed == 40;
+      },
+      90s))
+      << autoscaler.log();
+  EXPECT_GE(peak, 2);  // scaled out on the load
+  EXPECT_LE(peak, 3);  // never above its maximum
+
+  // Idle: back to zero, and the stopped workers are gone.
+  ASSERT_TRUE(poll_until([&] { return workers() == 0; }, 30s)) << autoscaler.log();
+  ASSERT_TRUE(poll_until(
+      [&] {
+        for (auto pid : pids)
+          if (alive(pid)) return false;
+        return true;
+      },
+      15s));
+  EXPECT_TRUE(autoscaler.process.terminate(20s, SIGTERM).success()) << autoscaler.log();
+}
