@@ -80,6 +80,15 @@ Command parse_command_line(int argc, const char* const* argv) {
   simulate->add_option("--gb-hour-price", so.gb_hour_price, "Fargate price per GB-hour");
   simulate->add_option("--fixed-month", so.fixed_month, "fixed monthly cost (EC2 side)");
   simulate->add_option("--failure-rate", so.failure_rate, "share of crawl tries that fail");
+  auto* loadtest = app.add_subcommand(
+      "loadtest", "queue N synthetic crawl jobs, follow the drain and the fleet, summarise");
+  loadtest->add_option("--jobs", cmd.loadtest.jobs, "how many jobs [default: 1000]");
+  loadtest->add_option("--keyword-prefix", cmd.loadtest.keyword_prefix,
+                       "keywords are '<prefix> <i>' [default: 부하 테스트]");
+  loadtest->add_option("--target-url", cmd.loadtest.target_url,
+                       "the url each job looks for [default: shop-1.example]");
+  loadtest->add_option("--timeout", cmd.loadtest.timeout_seconds,
+                       "give up after this many seconds [default: 1800]");
   app.require_subcommand(0, 1);
 
   try {
@@ -104,6 +113,7 @@ Command parse_command_line(int argc, const char* const* argv) {
     return cmd;
   }
   if (*migrate) cmd.kind = Command::Kind::migrate;
+  if (*loadtest) cmd.kind = Command::Kind::loadtest;
 
   if (!process_tokens.empty()) {
     std::string joined;

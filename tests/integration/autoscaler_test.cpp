@@ -1,6 +1,7 @@
-// `crawler --process=autoscaler` on a real load: the policy engine starts worker processes
-// when the queue grows (0 → N), they crawl the sample site until the queue is empty, and it
-// scales back to 0 by SIGTERM (the workers drain); stopping the autoscaler leaves no child.
+// `crawler --process=autoscaler` on a real load from `crawler loadtest`: the policy engine
+// starts worker processes when the queue grows (0 → N), they crawl the sample site until the
+// queue is empty, it scales back to 0 by SIGTERM (the workers drain), the load test reports
+// every job done, and stopping the autoscaler leaves no child.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,7 +12,6 @@
 #include "crawler_process.h"
 #include "http_client.h"
 #include "queue/bull/bull_queue.h"
-#include "queue/job_options.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
@@ -62,15 +62,6 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
   qo.redis_url = services.redis_url();
   qo.prefix = prefix;
   auto queue = queue::bull::open_bull_queue(qo);
-  std::vector<queue::NewJob> jobs;
-  for (int i = 0; i < 40; ++i) {
-    queue::NewJob j;
-    j.data = R"({"keywordId":null,"keyword":"sample:slow:부하 )" + std::to_string(i) +
-             R"(","targetUrl":"shop-1.example","targetRank":null})";
-    j.opts = queue::crawler_default_job_options();
-    jobs.push_back(j);
-  }
-
   const int port = free_port();
   CrawlerProcess autoscaler({"--process=autoscaler"}, {{"QUEUE_PREFIX", prefix},
                                                        {"REDIS_URL", services.redis_url()},
@@ -98,7 +89,13 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
   };
   ASSERT_TRUE(poll_until([&] { return workers() == 0; }, 30s)) << autoscaler.log();
 
-  queue->add_bulk(jobs);
+  // `crawler loadtest` queues the jobs and follows the drain.
+  std::map<std::string, std::string> env{{"QUEUE_PREFIX", prefix},
+                                         {"REDIS_URL", services.redis_url()},
+                                         {"DATABASE_URL", database_url}};
+  CrawlerProcess loadtest(
+      {"loadtest", "--jobs", "40", "--keyword-prefix", "sample:slow:부하", "--timeout", "120"},
+      env);
   std::int64_t peak = 0;
   std::vector<std::int64_t> pids;
   ASSERT_TRUE(poll_until(
@@ -109,12 +106,16 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
           pids.clear();
           for (const auto& p : h.at("pids").as_array()) pids.push_back(p.as_int64());
         }
-        return queue->get_job_counts().completed == 40;
+        return !loadtest.process.running();
       },
-      90s))
+      120s))
       << autoscaler.log();
-  EXPECT_GE(peak, 2);  // scaled out on the load
-  EXPECT_LE(peak, 3);  // never above its maximum
+  EXPECT_TRUE(loadtest.process.exit_status()->success()) << loadtest.log();
+  EXPECT_NE(loadtest.log().find("completed 40, failed 0"), std::string::npos) << loadtest.log();
+  EXPECT_NE(loadtest.log().find("peak workers"), std::string::npos) << loadtest.log();
+  EXPECT_GE(peak, 2);                               // scaled out on the load
+  EXPECT_LE(peak, 3);                               // never above its maximum
+  EXPECT_EQ(queue->get_job_counts().completed, 0);  // loadtest cleaned up after itself
 
   // Idle: back to zero, and the stopped workers are gone.
   ASSERT_TRUE(poll_until([&] { return workers() == 0; }, 30s)) << autoscaler.log();
