@@ -89,6 +89,14 @@ Command parse_command_line(int argc, const char* const* argv) {
                        "the url each job looks for [default: shop-1.example]");
   loadtest->add_option("--timeout", cmd.loadtest.timeout_seconds,
                        "give up after this many seconds [default: 1800]");
+  auto* queue = app.add_subcommand("queue", "inspect and operate the queue (see the runbook)");
+  queue
+      ->add_option("action", cmd.queue.action,
+                   "stats | failed | retry-failed | clean | pause | resume")
+      ->required();
+  queue->add_option("--limit", cmd.queue.limit, "most jobs to show, retry or clean [default: 20]");
+  queue->add_option("--state", cmd.queue.state, "clean: completed or failed");
+  queue->add_option("--older-than", cmd.queue.older_than, "clean: e.g. 1h, 30m, 7d");
   app.require_subcommand(0, 1);
 
   try {
@@ -114,6 +122,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   }
   if (*migrate) cmd.kind = Command::Kind::migrate;
   if (*loadtest) cmd.kind = Command::Kind::loadtest;
+  if (*queue) cmd.kind = Command::Kind::queue;
 
   if (!process_tokens.empty()) {
     std::string joined;

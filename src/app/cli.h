@@ -8,16 +8,18 @@
 
 #include "app/config.h"
 #include "app/loadtest_command.h"
+#include "app/queue_command.h"
 #include "app/simulate_command.h"
 
 namespace crawler::app {
 
 struct Command {
-  enum class Kind { run, migrate, version, simulate, loadtest, exit } kind = Kind::run;
+  enum class Kind { run, migrate, version, simulate, loadtest, queue, exit } kind = Kind::run;
   int exit_code = 0;  // for Kind::exit (help printed: 0; bad usage: 2)
   Config config;
   SimulateOptions simulate;  // Kind::simulate
   LoadtestOptions loadtest;  // Kind::loadtest
+  QueueCommand queue;        // Kind::queue
   std::string env_file;
 };
 

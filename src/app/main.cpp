@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
       return crawler::app::run_migrations(cmd.config);
     case Command::Kind::simulate:
       return crawler::app::run_simulate(cmd.simulate);
+    case Command::Kind::queue:
+      crawler::log::configure(cmd.config.log_level, cmd.config.log_format);
+      return crawler::app::run_queue_command(cmd.config, cmd.queue);
     case Command::Kind::loadtest:
       crawler::log::configure(cmd.config.log_level, cmd.config.log_format);
       return crawler::app::run_loadtest(cmd.config, cmd.loadtest);
