@@ -32,8 +32,9 @@ http::Handler handle(http::Handler fn) {
       return http::Response::error(404, e.what());
     } catch (const queue::InvalidJobState& e) {
       return http::Response::error(409, e.what());
-    } catch (const queue::BackendUnavailable&) {
-      auto res = http::Response::error(503, "Queue unavailable, retry later");
+    } catch (const queue::BackendUnavailable& e) {
+      auto res = http::Response::error(
+          503, std::string("Queue unavailable, retry later (") + e.what() + ")");
       res.headers.emplace_back("Retry-After", "5");
       return res;
     } catch (const store::Unavailable&) {

@@ -8,6 +8,8 @@
 
 #include "queue/bull/bull_queue.h"
 #include "queue/testing/peer_support.h"
+#include "redis/connection.h"
+#include "redis/url.h"
 #include "support/poll.h"
 #include "support/redis_server.h"
 
@@ -82,6 +84,29 @@ TEST(QueueRestartTest, WorkerRidesOutARedisRestart) {
   for (const auto& c : log.calls()) ids.insert(c.id);
   EXPECT_EQ(ids.size(), 60u) << "every job ran";
   EXPECT_EQ(queue->get_job_counts(), (JobCounts{0, 0, 60, 0, 0, 0}));
+}
+
+TEST(QueueRestartTest, AFullRedisRefusesJobsAsUnavailableNotAsABug) {
+  crawler::testing::RedisServer server;
+  server.start();
+  auto admin = redis::Connection::connect(redis::parse_url(server.url()));
+  admin->command({"CONFIG", "SET", "maxmemory-policy", "noeviction"});
+  bull::BullOptions o;
+  o.redis_url = server.url();
+  auto queue = bull::open_bull_queue(o);
+  queue->add("{}");  // loads the scripts while there is room
+  const auto used = admin->command({"INFO", "memory"}).str();
+  const auto at = used.find("used_memory:");
+  const auto bytes = std::stoll(used.substr(at + 12));
+  admin->command({"CONFIG", "SET", "maxmemory", std::to_string(bytes + 256 * 1024)});
+  const std::string big = "{\"pad\":\"" + std::string(64 * 1024, 'x') + "\"}";
+  std::vector<NewJob> jobs(8, NewJob{"__default__", big, {}});
+  try {
+    for (int i = 0; i < 100; ++i) queue->add_bulk(jobs);
+    FAIL() << "maxmemory was never reached";
+  } catch (const BackendUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("out of memory"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

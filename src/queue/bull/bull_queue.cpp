@@ -361,9 +361,15 @@ class BullQueue final : public Queue {
       link.drop();  // reconnecting reloads every script; nothing was added
       replies = link.pipeline(calls);
     }
-    for (const auto& r : replies)
-      if (r.is_error())
-        throw Error(std::string("queue script ") + script_name + " failed: " + r.str());
+    for (const auto& r : replies) {
+      if (!r.is_error()) continue;
+      // A full Redis refuses writes (maxmemory with noeviction, as a queue's Redis must be
+      // configured): retryable once jobs are cleaned or memory added, not a bug.
+      if (r.str().starts_with("OOM"))
+        throw BackendUnavailable("Redis is out of memory (maxmemory reached), no job was added: " +
+                                 r.str());
+      throw Error(std::string("queue script ") + script_name + " failed: " + r.str());
+    }
     return replies;
   }
 
