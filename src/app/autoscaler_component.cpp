@@ -107,7 +107,13 @@ class AutoscalerComponent : public Component {
     boost::json::array pids;
     for (const auto& c : children_)
       if (!c.stopping) pids.push_back(c.pid);
+    // Worker-seconds so far: what ECS would bill as task time, to compare with the simulator.
+    double seconds = finished_seconds_;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& c : children_)
+      seconds += std::chrono::duration<double>(now - c.started).count();
     return {{"workers", static_cast<std::int64_t>(pids.size())},
+            {"workerSeconds", seconds},
             {"desired", desired_},
             {"min", min_},
             {"max", max_},
@@ -186,6 +192,8 @@ class AutoscalerComponent : public Component {
     std::erase_if(children_, [&](const Child& c) {
       int status = 0;
       if (::waitpid(c.pid, &status, WNOHANG) != c.pid) return false;
+      finished_seconds_ +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
       if (!c.stopping)
         logger_.warn("a worker exited on its own; it will be replaced",
                      {{"pid", static_cast<std::int64_t>(c.pid)}});
@@ -241,6 +249,7 @@ class AutoscalerComponent : public Component {
   double last_metric_ = 0;
   std::string last_decision_;
   std::int64_t events_ = 0;
+  double finished_seconds_ = 0;  // lifetimes of reaped children
   std::thread thread_;
 };
 
