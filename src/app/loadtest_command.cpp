@@ -87,6 +87,8 @@ int run_loadtest(const Config& config, const LoadtestOptions& o) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::vector<double> waits;
+    double crawl_total = 0;
+    std::int64_t crawled = 0;
     std::int64_t completed = 0, failed = 0;
     for (const auto& id : ids) {
       auto job = queue->get_job(id);
@@ -97,15 +99,20 @@ int run_loadtest(const Config& config, const LoadtestOptions& o) {
         ++completed;
       if (job->processed_on)
         waits.push_back(static_cast<double>(*job->processed_on - job->timestamp) / 1000.0);
+      if (job->processed_on && job->finished_on) {
+        crawl_total += static_cast<double>(*job->finished_on - *job->processed_on) / 1000.0;
+        ++crawled;
+      }
       queue->remove(id);  // leave the queue as it was
     }
     std::printf(
         "loadtest summary: %d jobs in %.1f s (%.1f jobs/s); completed %lld, failed %lld; "
         "peak workers %lld; wait in queue (to the last try's start) p50 %.1f s, p95 %.1f s, "
-        "max %.1f s\n",
+        "max %.1f s; mean crawl %.3f s\n",
         o.jobs, seconds, o.jobs / seconds, static_cast<long long>(completed),
         static_cast<long long>(failed), static_cast<long long>(peak_workers),
-        percentile(waits, 0.5), percentile(waits, 0.95), waits.empty() ? 0.0 : waits.back());
+        percentile(waits, 0.5), percentile(waits, 0.95), waits.empty() ? 0.0 : waits.back(),
+        crawled ? crawl_total / static_cast<double>(crawled) : 0.0);
     return failed > 0 ? 1 : 0;
   } catch (const std::exception& e) {
     std::cerr << "crawler loadtest: " << e.what() << "\n";

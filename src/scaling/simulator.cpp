@@ -42,6 +42,10 @@ int assumed_tasks(const Scenario& s, std::int64_t t) {
 SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, const FleetModel& fleet,
                      std::uint64_t random_seed) {
   if (scenario.days < 1) throw PolicyError("scenario " + scenario.name + ": days must be >= 1");
+  const std::int64_t step_ms = fleet.step.count();
+  if (step_ms < 1 || 1000 % step_ms != 0)
+    throw PolicyError("fleet model: the step must divide one second (e.g. 1000, 100, 10 ms)");
+  const std::int64_t tps = 1000 / step_ms;  // ticks per second
   if (fleet.service_seconds_mean <= 0 || fleet.task_concurrency < 1 || fleet.attempts < 1)
     throw PolicyError("fleet model: service time, task concurrency and attempts must be > 0");
   std::mt19937_64 rng(random_seed);
@@ -64,13 +68,18 @@ SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, cons
   int desired = 0;
   std::vector<float> waits;
   double wait_total = 0;
-  std::int64_t task_seconds = 0;
+  std::int64_t task_ticks = 0;
   const int base_slots = fleet.base_workers * fleet.base_concurrency;
-  const std::int64_t period = std::max<std::int64_t>(1, fleet.metric_period.count());
-  const std::int64_t end = kDay * scenario.days;
+  const std::int64_t period = std::max<std::int64_t>(1, fleet.metric_period.count()) * tps;
+  const std::int64_t end =
+      (scenario.duration_seconds > 0 ? scenario.duration_seconds : kDay * scenario.days) * tps;
+  const std::int64_t burst_tick = scenario.burst_at.count() / step_ms;
 
+  // Time is counted in ticks of `fleet.step`; every duration below is converted to ticks.
   for (std::int64_t t = 0; t < end; ++t) {
-    const double rate = rate_at(scenario, t) / 60.0;
+    if (t == burst_tick)
+      for (std::int64_t i = 0; i < scenario.burst_jobs; ++i) waiting.push_back({t, 1});
+    const double rate = rate_at(scenario, t / tps) / 60.0 / static_cast<double>(tps);
     if (rate > 0) {
       std::poisson_distribution<int> arrivals(rate);
       for (int n = arrivals(rng); n > 0; --n) waiting.push_back({t, 1});
@@ -85,7 +94,7 @@ SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, cons
       if (failure_rate > 0 && uniform(rng) < failure_rate) {
         ++sum.tries_failed;
         if (job.attempt < fleet.attempts) {
-          const auto backoff = fleet.retry_backoff.count() * (1LL << (job.attempt - 1));
+          const auto backoff = fleet.retry_backoff.count() * tps * (1LL << (job.attempt - 1));
           ++job.attempt;
           delayed.emplace(t + backoff, job);
         } else {
@@ -103,14 +112,14 @@ SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, cons
       Job job = waiting.front();
       waiting.pop_front();
       if (job.attempt == 1) {
-        const auto w = static_cast<float>(t - job.arrived);
+        const auto w = static_cast<float>(t - job.arrived) / static_cast<float>(tps);
         waits.push_back(w);
         wait_total += w;
       }
-      const auto seconds = std::max<std::int64_t>(1, std::llround(service(rng)));
-      running.push({t + seconds, job});
+      const auto ticks = std::max<std::int64_t>(1, std::llround(service(rng) * tps));
+      running.push({t + ticks, job});
     }
-    task_seconds += static_cast<std::int64_t>(tasks.size());
+    task_ticks += static_cast<std::int64_t>(tasks.size());
 
     if ((t + 1) % period == 0) {
       const auto w = static_cast<std::int64_t>(waiting.size());
@@ -120,16 +129,16 @@ SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, cons
       std::optional<Decision> d;
       if (engine) {
         d = engine->on_datapoint(
-            Seconds(t + 1),
+            Seconds((t + 1) / tps),
             {{"QueueWaitingJobs", queue_metric}, {"QueueBacklogPerWorker", backlog}}, desired);
-      } else if (const int want = assumed_tasks(scenario, t + 1); want != desired) {
+      } else if (const int want = assumed_tasks(scenario, (t + 1) / tps); want != desired) {
         d = Decision{want, "assumed"};
       }
       if (d) {
         ++sum.scaling_events;
         if (d->desired > desired) {
           for (int i = desired; i < d->desired; ++i)
-            tasks.push_back(t + 1 + fleet.task_startup.count());
+            tasks.push_back(t + 1 + fleet.task_startup.count() * tps);
         } else {
           // Scale-in stops the newest tasks first (those still starting cost nothing more).
           std::sort(tasks.begin(), tasks.end());
@@ -138,15 +147,16 @@ SimulationResult run(const ScalingConfig* policy, const Scenario& scenario, cons
         desired = d->desired;
       }
       sum.peak_tasks = std::max(sum.peak_tasks, static_cast<int>(tasks.size()));
-      if ((t + 1) % 60 == 0)
-        result.minutes.push_back({(t + 1) / 60, w, a, static_cast<std::int64_t>(delayed.size()),
+      if ((t + 1) % (60 * tps) == 0)
+        result.minutes.push_back({(t + 1) / (60 * tps), w, a,
+                                  static_cast<std::int64_t>(delayed.size()),
                                   static_cast<int>(tasks.size()), desired, queue_metric});
     }
   }
   sum.jobs_arrived = sum.jobs_done + sum.jobs_failed + static_cast<std::int64_t>(waiting.size()) +
                      static_cast<std::int64_t>(running.size()) +
                      static_cast<std::int64_t>(delayed.size());
-  sum.task_hours = static_cast<double>(task_seconds) / 3600.0;
+  sum.task_hours = static_cast<double>(task_ticks) / static_cast<double>(tps) / 3600.0;
   if (!waits.empty()) {
     std::sort(waits.begin(), waits.end());
     sum.max_wait_seconds = waits.back();
@@ -171,8 +181,10 @@ SimulationResult simulate_assumed(const Scenario& scenario, const FleetModel& fl
 
 MonthlyCost monthly_cost(const SimulationResult& result, const Pricing& pricing) {
   MonthlyCost c;
-  c.task_hours =
-      result.summary.task_hours * pricing.days_per_month / std::max(1, result.scenario.days);
+  const double days = result.scenario.duration_seconds > 0
+                          ? static_cast<double>(result.scenario.duration_seconds) / kDay
+                          : std::max(1, result.scenario.days);
+  c.task_hours = result.summary.task_hours * pricing.days_per_month / days;
   const double per_task_hour = pricing.task_hour > 0 ? pricing.task_hour
                                                      : pricing.task_vcpu * pricing.vcpu_hour +
                                                            pricing.task_gb * pricing.gb_hour;

@@ -1,6 +1,7 @@
 // The scaling simulator: what a policy (policy.h) does to a day of load, and what it costs.
 //
-// Model, one-second steps over `days` days (scenarios repeat a daily pattern):
+// Model, time steps of `FleetModel::step` (1 s by default) over `days` days (scenarios repeat
+// a daily pattern) or `duration_seconds`:
 //   - arrivals: Poisson, at the scenario's jobs-per-minute for the hour of day;
 //   - the queue: FIFO; failed tries come back after exponential backoff (Bull's, base
 //     `retry_backoff`) until `attempts` are spent, so a high failure rate grows the queue;
@@ -48,6 +49,11 @@ struct Scenario {
   int days = 1;
   std::optional<double> failure_rate;     // overrides the fleet model's (failure scenarios)
   std::vector<FleetPhase> assumed_fleet;  // the seed's assumption for this load, if any
+  std::int64_t burst_jobs = 0;            // queued all at once at `burst_at` (a load test)
+  // When the burst arrives relative to the metric's period boundaries (a real load test starts
+  // at a random point of the autoscaler's period: half a period on average).
+  std::chrono::milliseconds burst_at{0};
+  std::int64_t duration_seconds = 0;  // > 0: simulate this long instead of `days`
 };
 
 struct FleetModel {
@@ -61,6 +67,9 @@ struct FleetModel {
   int attempts = 3;           // the crawler's job options
   Seconds retry_backoff{2};   // exponential: 2 s, 4 s, ...
   Seconds metric_period{60};
+  // The simulation's time step: 1 s suits a day of 6 s crawls; a load test of sub-second
+  // crawls needs 10-100 ms. Must divide one second.
+  std::chrono::milliseconds step{1000};
 };
 
 struct Pricing {

@@ -1,7 +1,8 @@
 // `crawler --process=autoscaler` on a real load from `crawler loadtest`: the policy engine
 // starts worker processes when the queue grows (0 → N), they crawl the sample site until the
 // queue is empty, it scales back to 0 by SIGTERM (the workers drain), the load test reports
-// every job done, and stopping the autoscaler leaves no child.
+// every job done, stopping the autoscaler leaves no child — and the simulator, fed the same
+// policy and load, predicts the measured worker-seconds and wait within 15 %.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -12,6 +13,7 @@
 #include "crawler_process.h"
 #include "http_client.h"
 #include "queue/bull/bull_queue.h"
+#include "scaling/simulator.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
@@ -94,7 +96,7 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
                                          {"REDIS_URL", services.redis_url()},
                                          {"DATABASE_URL", database_url}};
   CrawlerProcess loadtest(
-      {"loadtest", "--jobs", "40", "--keyword-prefix", "sample:slow:부하", "--timeout", "120"},
+      {"loadtest", "--jobs", "160", "--keyword-prefix", "sample:slow:부하", "--timeout", "120"},
       env);
   std::int64_t peak = 0;
   std::vector<std::int64_t> pids;
@@ -111,7 +113,7 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
       120s))
       << autoscaler.log();
   EXPECT_TRUE(loadtest.process.exit_status()->success()) << loadtest.log();
-  EXPECT_NE(loadtest.log().find("completed 40, failed 0"), std::string::npos) << loadtest.log();
+  EXPECT_NE(loadtest.log().find("completed 160, failed 0"), std::string::npos) << loadtest.log();
   EXPECT_NE(loadtest.log().find("peak workers"), std::string::npos) << loadtest.log();
   EXPECT_GE(peak, 2);                               // scaled out on the load
   EXPECT_LE(peak, 3);                               // never above its maximum
@@ -126,5 +128,37 @@ TEST(Autoscaler, ScalesLocalWorkersFromZeroToTheLoadAndBackToZero) {
         return true;
       },
       15s));
+  const double worker_seconds = health().at("workerSeconds").as_double();
   EXPECT_TRUE(autoscaler.process.terminate(20s, SIGTERM).success()) << autoscaler.log();
+
+  // The simulator, given the same policy, the same burst and the crawl time the load test
+  // measured, predicts the worker-seconds and the wait in queue within 15 %.
+  const auto log = loadtest.log();
+  auto number_after = [&](const std::string& label) {
+    const auto at = log.find(label);
+    EXPECT_NE(at, std::string::npos) << label << " missing in\n" << log;
+    return at == std::string::npos ? 0.0 : std::stod(log.substr(at + label.size()));
+  };
+  const double crawl = number_after("mean crawl ");
+  const double p95_wait = number_after("p95 ");
+  scaling::Scenario burst;
+  burst.name = "loadtest";
+  burst.burst_jobs = 160;
+  burst.burst_at = 500ms;  // half a period: the load test starts at a random point of one
+  burst.duration_seconds = 120;
+  scaling::FleetModel fleet;
+  fleet.base_workers = 0;
+  fleet.task_concurrency = 2;                // WORKER_CONCURRENCY of the children
+  fleet.task_startup = scaling::Seconds(0);  // a local process starts well within a period
+  fleet.service_seconds_mean = crawl;
+  fleet.metric_period = scaling::Seconds(1);  // AUTOSCALER_PERIOD_MS
+  fleet.step = std::chrono::milliseconds(10);
+  auto predicted = scaling::simulate(scaling::load_scaling_config(policy), burst, fleet, 1);
+  const double predicted_seconds = predicted.summary.task_hours * 3600;
+  std::printf(
+      "worker-seconds measured %.1f, predicted %.1f; p95 wait measured %.1f s, "
+      "predicted %.1f s (crawl %.3f s)\n",
+      worker_seconds, predicted_seconds, p95_wait, predicted.summary.p95_wait_seconds, crawl);
+  EXPECT_NEAR(predicted_seconds, worker_seconds, 0.15 * worker_seconds);
+  EXPECT_NEAR(predicted.summary.p95_wait_seconds, p95_wait, 0.15 * p95_wait);
 }
