@@ -219,7 +219,7 @@ async function runBatch(jobs) {
     enqueueMs: +enqueueMs.toFixed(1),
     firstTakenMs: first === null ? null : +(first - t0).toFixed(1),
     lastDoneMs: last === null ? null : +(last - t0).toFixed(1),
-    seconds, jobsPerSec: seconds ? +(completed / seconds).toFixed(1) : null,
+    seconds, jobsPerSec: seconds ? +(completed / seconds).toFixed(2) : null,
     cpuMsPerJob: perJob, mem, chromiumMem: { peak: memPeak, end: memLast }, chromiumByType, busyCores: +busyCores.toFixed(2),
     failures: Object.fromEntries(failures),
   }));

@@ -37,6 +37,11 @@ function expectedAdRank(keyword, domain) {
   const keywords = (await db.query('SELECT id, keyword, url, last_rank FROM keywords')).rows;
   const rows = (await db.query(
     "SELECT keyword_id, rank FROM keyword_rankings WHERE rank_type = 'AD'")).rows;
+  // How long the crawl step of a job took (the worker's own crawling_duration, ms).
+  const dur = (await db.query(`SELECT
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY crawling_duration) AS p50,
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY crawling_duration) AS p90
+    FROM keyword_rankings WHERE rank_type = 'AD'`)).rows[0];
   await db.end();
   let ruleChecked = 0, ruleMismatch = 0;
   if (process.env.SERP_AD_URL) {
@@ -72,5 +77,6 @@ function expectedAdRank(keyword, domain) {
     if (seen.has(String(k.id)) && k.last_rank !== expectedAdRank(k.keyword, k.url)) wrongLastRank++;
   console.log(JSON.stringify({ keywords: keywords.length, rows: rows.length, distinct: seen.size,
                                wrongRank, wrongLastRank, found, notFound,
-                               ruleChecked, ruleMismatch, jsStaticItems }));
+                               ruleChecked, ruleMismatch, jsStaticItems,
+                               crawlMsP50: Math.round(dur.p50), crawlMsP90: Math.round(dur.p90) }));
 })().catch((err) => { console.error(err); process.exit(1); });
