@@ -70,7 +70,8 @@ Command parse_command_line(int argc, const char* const* argv) {
   simulate->add_option("--policy", so.policy, "policy file [default: cloudwatch/autoscaling.json]");
   simulate->add_option("--scenario", so.scenario,
                        "quiet, medium, heavy, failing, or seed (all) [default: seed]");
-  simulate->add_option("--load", so.load_csv, "a load file: start_hour,end_hour,jobs_per_minute");
+  simulate->add_option("--load", so.load_csv,
+                       "a load file (start_hour,end_hour,jobs_per_minute) or a scenario name");
   simulate->add_option("--seed", so.seed, "random seed [default: 1]");
   simulate->add_option("--days", so.days, "days to simulate [default: 1]");
   simulate->add_option("--csv", so.csv_out, "write the per-minute series (a directory for seed)");

@@ -31,7 +31,15 @@ int run_simulate(const SimulateOptions& o) {
   try {
     const auto policy = scaling::load_scaling_config(o.policy);
     std::vector<scaling::Scenario> scenarios;
-    if (!o.load_csv.empty()) {
+    // --load takes a CSV file or, like --scenario, a built-in name.
+    const bool load_is_builtin = !o.load_csv.empty() && !std::filesystem::exists(o.load_csv) &&
+                                 o.load_csv.find_first_of("./") == std::string::npos;
+    if (load_is_builtin) {
+      if (o.load_csv == "seed")
+        scenarios = scaling::seed_scenarios();
+      else
+        scenarios.push_back(scaling::builtin_scenario(o.load_csv));
+    } else if (!o.load_csv.empty()) {
       std::ifstream in(o.load_csv);
       if (!in) throw scaling::PolicyError("cannot read load file " + o.load_csv);
       std::stringstream text;
