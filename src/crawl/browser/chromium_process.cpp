@@ -31,6 +31,10 @@ std::vector<std::string> chromium_args(const ChromiumOptions& o,
       "--no-default-browser-check",
       "--mute-audio",
       "--hide-scrollbars",
+      // Chromium 156 builds WebUI toolbar pieces for every new window, headless or not: they
+      // doubled the renderer CPU and memory of each job here (bench/RESULTS.md, "Browser
+      // path"). Puppeteer turns them off by default too.
+      "--disable-features=WebUIReloadButton,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
       "--user-data-dir=" + profile.string(),
   };
   args.insert(args.end(), o.extra_args.begin(), o.extra_args.end());
