@@ -3,8 +3,9 @@
 #
 #   store_unit_test      pure helpers (LIKE escaping, text[] literals, bulk status rules)
 #   store_postgres_test  the backend-neutral Store contract suite (store_contract.h) on
-#                        PostgreSQL, plus PostgreSQL-only checks; the SQLite backend will add
-#                        its instantiation to the same contract sources
+#                        PostgreSQL, plus PostgreSQL-only checks
+#   store_sqlite_test    the same contract sources on SQLite (a file per test in a temporary
+#                        directory), plus SQLite-only checks; needs no services
 #   store_pool_test      postgres::Pool, including a restart of a PostgreSQL of its own
 
 if(NOT TARGET store_unit_test)
@@ -24,6 +25,13 @@ if(NOT TARGET store_postgres_test)
     SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/store_postgres_test.cpp
             ${CRAWLER_STORE_CONTRACT_SOURCES}
     LIBS crawler_store GTest::gmock)
+endif()
+
+if(NOT TARGET store_sqlite_test)
+  crawler_add_gtest(store_sqlite_test
+    SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/store_sqlite_test.cpp
+            ${CRAWLER_STORE_CONTRACT_SOURCES}
+    LIBS crawler_store_sqlite crawler_testsupport GTest::gmock)
 endif()
 
 if(NOT TARGET store_pool_test)
