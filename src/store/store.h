@@ -1,6 +1,6 @@
 // The storage interface: keywords, their ranking history and bulk searches. The API, the
 // worker and the scheduler depend on this, not on PostgreSQL; the PostgreSQL implementation is
-// in postgres/, an embedded SQLite one comes later, and both must pass the same contract suite
+// in postgres/, the embedded SQLite one in sqlite/, and both pass the same contract suite
 // (tests/integration/store_contract.h), so the behaviour documented here is the specification.
 //
 // Errors are exceptions (store/errors.h): "not found" is not an error here (std::optional or

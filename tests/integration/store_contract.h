@@ -1,8 +1,8 @@
 // The Store contract suite: one set of tests every backend must pass (store/store.h is the
 // specification). Tests are value-parameterised over a StoreBackend, a named factory that
 // returns a Store over a fresh, empty, migrated database; each backend instantiates the suite
-// once (store_postgres_test.cpp: PostgreSQL; the SQLite backend will add its own line), so
-// "one suite, two backends" is a one-line addition, not a copy.
+// once (store_postgres_test.cpp: PostgreSQL; store_sqlite_test.cpp: SQLite), so "one suite,
+// two backends" is a one-line addition, not a copy.
 //
 // The tests use the interface only (no SQL), so they cannot lean on one backend's details.
 // Clock-dependent behaviour (due keywords, bulk caching) takes explicit timestamps.
