@@ -106,9 +106,37 @@ TEST(SqliteStore, AMissingDirectoryIsAStoreErrorNamingThePath) {
   }
 }
 
-TEST(SqliteStore, FewerThanTwoConnectionsAreRefused) {
+TEST(SqliteStore, FewerThanTwoConnectionsOrNoFileAreRefused) {
   EXPECT_THROW(SqliteStore(fresh_file(), SqliteStoreOptions{.connections = 1}),
                std::invalid_argument);
+  EXPECT_THROW(SqliteStore(":memory:"), std::invalid_argument);
+  EXPECT_THROW(SqliteStore(""), std::invalid_argument);
+}
+
+// The documented minimum: two connections carry a walk whose callback writes; a pool with no
+// connection left fails the call as Unavailable after acquire_timeout instead of hanging.
+TEST(SqliteStore, TwoConnectionsCarryAWalkAndAnExhaustedPoolIsUnavailable) {
+  SqliteStore store(fresh_file(), SqliteStoreOptions{.connections = 2, .acquire_timeout = 200ms});
+  for (int i = 0; i < 5; ++i) store.add_keyword({"k" + std::to_string(i), "u.kr", {}, {}});
+  int seen = 0;
+  store.for_each_due_keyword(at(100), 60s, 2, [&](std::vector<Keyword>& batch) {
+    for (const auto& k : batch) {
+      ++seen;
+      store.record_ranking(result(k.id, 1, at(99), "walk-" + std::to_string(k.id)));
+    }
+  });
+  EXPECT_EQ(seen, 5);
+  EXPECT_TRUE(store.due_keywords(at(100), 60s, 10).empty());
+  // A walk inside a walk holds both connections; a third call cannot get one.
+  EXPECT_THROW(store.for_each_due_keyword(at(1000), 60s, 10,
+                                          [&](std::vector<Keyword>&) {
+                                            store.for_each_due_keyword(at(1000), 60s, 10,
+                                                                       [&](std::vector<Keyword>&) {
+                                                                         store.get_keyword(1);
+                                                                       });
+                                          }),
+               Unavailable);
+  EXPECT_TRUE(store.get_keyword(1));  // and the pool is whole again
 }
 
 // The embedded queue keeps queue_* tables in the same file and numbers its own schema with

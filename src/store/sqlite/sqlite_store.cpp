@@ -59,6 +59,9 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteStoreOptions& opti
   if (options.connections < 2)
     throw std::invalid_argument("SqliteStore needs at least 2 connections, got " +
                                 std::to_string(options.connections));
+  // Each connection would get a database of its own: the pool needs a file they share.
+  if (path.empty() || path == ":memory:")
+    throw std::invalid_argument("SqliteStore needs a database file, not \"" + path + "\"");
   if (sqlite3_libversion_number() < 3035000)
     throw Error(std::string("SqliteStore needs SQLite 3.35 or newer, this is ") +
                 sqlite3_libversion());

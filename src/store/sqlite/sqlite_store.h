@@ -58,7 +58,8 @@ class SqliteStore final : public Store {
   // bulk_search_keywords). The directory must exist. Throws store::Error naming the path
   // when the file cannot be used (not a database, unreadable, SQLite too old),
   // store::Unavailable when it is locked past busy_timeout, std::invalid_argument for fewer
-  // than 2 connections.
+  // than 2 connections or a path that is not a file ("" or ":memory:" would give every
+  // connection a database of its own).
   explicit SqliteStore(const std::string& path, const SqliteStoreOptions& options = {});
   ~SqliteStore() override;
 
