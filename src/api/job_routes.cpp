@@ -8,6 +8,7 @@
 #include "api/handler.h"
 #include "api/json_io.h"
 #include "api/params.h"
+#include "api/queue_admin.h"
 #include "core/target_url.h"
 #include "worker/job_data.h"
 
@@ -140,6 +141,36 @@ http::Response queue_status(queue::Queue& queue) {
                                 {"jobs", std::move(jobs)}});
 }
 
+// The dashboard's view of a job: the summary plus what a person needs to judge a failure.
+boost::json::value job_detail(const queue::Job& job, queue::JobState state) {
+  auto v = job_summary(job, state);
+  auto& o = v.as_object();
+  o["attemptsMade"] = job.attempts_made;
+  o["attempts"] = job.opts.attempts;
+  o["priority"] = job.priority;
+  o["timestamp"] = job.timestamp;
+  o["processedOn"] = job.processed_on ? boost::json::value(*job.processed_on) : nullptr;
+  return v;
+}
+
+http::Response list_jobs_route(queue::Queue& queue, http::Request& req) {
+  auto state_name =
+      query_enum(req, "state", "", {"waiting", "active", "delayed", "completed", "failed"});
+  if (state_name.empty())
+    throw BadRequest("state is required: waiting | active | delayed | completed | failed");
+  auto state = queue::job_state_from_string(state_name);
+  auto page = query_int(req, "page", 1, 1, 1'000'000);
+  auto limit = query_int(req, "limit", 50, 1, 500);
+  auto result = list_jobs(queue, state, page, limit);
+  boost::json::array jobs;
+  for (const auto& job : result.jobs) jobs.push_back(job_detail(job, state));
+  return ok(boost::json::object{{"state", state_name},
+                                {"jobs", std::move(jobs)},
+                                {"total", result.total},
+                                {"page", page},
+                                {"limit", limit}});
+}
+
 std::string job_id_param(const http::Request& req) {
   auto id = req.params.at("id");
   if (id.empty() || id.size() > 128) throw BadRequest("id must be 1-128 characters");
@@ -163,6 +194,17 @@ http::Response delete_job(queue::Queue& queue, http::Request& req) {
   if (!queue.get_state(id)) throw NotFound("Job not found");
   if (!queue.remove(id)) throw ApiError(409, "Job is being processed; try again when it ends");
   return ok(boost::json::object{{"id", id}});
+}
+
+http::Response retry_job(queue::Queue& queue, http::Request& req) {
+  auto id = job_id_param(req);
+  auto state = queue.get_state(id);
+  if (!state) throw NotFound("Job not found");
+  if (*state != queue::JobState::failed)
+    throw ApiError(409, "Only a failed job can be retried; this one is " +
+                            std::string(queue::to_string(*state)));
+  queue.retry(id);  // a race with another retry: InvalidJobState → 409
+  return ok(boost::json::object{{"id", id}, {"status", "waiting"}});
 }
 
 }  // namespace
@@ -193,6 +235,35 @@ void add_job_routes(http::Router& router, queue::Queue& queue, store::Store& sto
               {.summary = "Remove every job of the queue (Bull's obliterate with force)",
                .tag = "jobs",
                .response_schema = "Cleaned"});
+  // Before "/api/jobs/:id", which would otherwise take "list".
+  router.get("/api/jobs/list",
+             handle([&queue](http::Request& r) { return list_jobs_route(queue, r); }),
+             {.summary = "Jobs in one state, a page at a time (failed and completed newest first)",
+              .tag = "jobs",
+              .params = {{"state", "query", "string", true,
+                          "waiting | active | delayed | completed | failed"},
+                         {"page", "query", "integer", false, "1-based page (default 1)"},
+                         {"limit", "query", "integer", false, "jobs per page, 1-500 (default 50)"}},
+              .response_schema = "JobList",
+              .errors = {400}});
+  router.post(
+      "/api/jobs/retry-failed", handle([&queue](http::Request& r) {
+        auto max = query_int(r, "max", 10'000, 1, 100'000);
+        auto result = retry_all_failed(queue, max);
+        return ok(boost::json::object{{"retried", result.retried}, {"skipped", result.skipped}});
+      }),
+      {.summary = "Move every failed job back to waiting (at most `max`, default 10000)",
+       .tag = "jobs",
+       .params = {{"max", "query", "integer", false, "most jobs to retry"}},
+       .response_schema = "RetriedAll",
+       .errors = {400}});
+  router.post("/api/jobs/:id/retry",
+              handle([&queue](http::Request& r) { return retry_job(queue, r); }),
+              {.summary = "Move one failed job back to waiting",
+               .tag = "jobs",
+               .params = {{"id", "path", "string", true, "job id"}},
+               .response_schema = "Retried",
+               .errors = {400, 404, 409}});
   router.get("/api/jobs/:id", handle([&queue](http::Request& r) { return get_job(queue, r); }),
              {.summary = "One job's state and result",
               .tag = "jobs",

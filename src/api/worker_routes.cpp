@@ -44,4 +44,65 @@ void add_worker_routes(http::Router& router, metrics::WorkerRegistry& workers) {
               .errors = {503}});
 }
 
+void add_scaling_routes(http::Router& router, QueueHistory& history,
+                        metrics::WorkerRegistry& workers,
+                        std::optional<scaling::ScalingConfig> policy) {
+  router.get(
+      "/api/scaling", handle([&history, &workers, policy](http::Request&) {
+        auto samples = history.samples();
+        int current = 0;
+        try {
+          current = static_cast<int>(workers.list_live().size());
+        } catch (const redis::Error&) {
+          throw ApiError(503, "Redis unavailable, retry later");
+        }
+        boost::json::array sample_rows;
+        for (const auto& s : samples)
+          sample_rows.push_back({{"at", s.at_ms},
+                                 {"waiting", s.counts.waiting},
+                                 {"active", s.counts.active},
+                                 {"delayed", s.counts.delayed},
+                                 {"failed", s.counts.failed},
+                                 {"workers", s.workers},
+                                 {"slots", s.slots},
+                                 {"busy", s.busy}});
+        auto minutes = per_minute(samples);
+        boost::json::array minute_rows;
+        for (const auto& m : minutes)
+          minute_rows.push_back({{"at", m.minute_ms},
+                                 {"queueWaitingJobs", m.queue_waiting_jobs},
+                                 {"backlogPerWorker", m.backlog_per_worker}});
+        boost::json::object out{
+            {"intervalMs", history.interval().count()},
+            {"samples", std::move(sample_rows)},
+            {"minutes", std::move(minute_rows)},
+        };
+        if (policy) {
+          boost::json::array names;
+          for (const auto& p : policy->target_policies)
+            names.push_back({{"name", p.name}, {"type", "target"}, {"target", p.target}});
+          for (const auto& p : policy->step_policies)
+            names.push_back({{"name", p.name}, {"type", "step"}, {"threshold", p.threshold}});
+          auto advice = advise(*policy, minutes, current);
+          out["policy"] = boost::json::object{{"minCapacity", policy->min_capacity},
+                                              {"maxCapacity", policy->max_capacity},
+                                              {"policies", std::move(names)}};
+          out["advice"] = boost::json::object{
+              {"current", advice.current},
+              {"desired", advice.desired},
+              {"policy", advice.policy},
+              {"metric", advice.metric ? boost::json::value(*advice.metric) : nullptr}};
+        } else {
+          out["policy"] = nullptr;
+          out["advice"] = nullptr;
+        }
+        return ok(std::move(out));
+      }),
+      {.summary = "The queue metric over the last hour (sampled by this api process) and what "
+                  "the scaling policy (cloudwatch/autoscaling.json) would do now",
+       .tag = "workers",
+       .response_schema = "Scaling",
+       .errors = {503}});
+}
+
 }  // namespace crawler::api

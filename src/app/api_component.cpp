@@ -2,6 +2,7 @@
 
 #include "api/auth.h"
 #include "api/bulk_routes.h"
+#include "api/dashboard.h"
 #include "api/job_routes.h"
 #include "api/keyword_routes.h"
 #include "api/openapi.h"
@@ -34,7 +35,8 @@ class ApiComponent : public Component {
         workers_(open_worker_registry(config, *redis_)),
         metrics_(config.publisher_in_api
                      ? make_metrics_component(config, *queue_, *workers_, registry)
-                     : nullptr) {
+                     : nullptr),
+        history_(std::make_unique<api::QueueHistory>(*queue_, workers_.get())) {
     api::ApiKeys keys(config.api_keys);
     if (!keys.enabled())
       logger_.warn("API_KEYS is not set: the REST API and WebSocket accept anyone");
@@ -44,12 +46,15 @@ class ApiComponent : public Component {
     add_health_routes(r, std::move(checks));
     r.get("/metrics", [&registry](http::Request&) { return metrics::metrics_response(registry); });
     api::add_worker_routes(r, *workers_);
+    api::add_scaling_routes(r, *history_, *workers_,
+                            api::dashboard_scaling_config(config.autoscaler_policy));
     api::add_keyword_routes(r, *store_);
     api::add_ranking_routes(r, *store_);
     api::add_job_routes(r, *queue_, *store_);
     api::add_bulk_routes(r, *store_, *queue_, config.bulk_search_monitoring_interval);
     api::add_system_routes(r, *queue_, *store_, keys.enabled());
     api::add_openapi_routes(r, keys.enabled());
+    api::add_dashboard_routes(r);  // the web dashboard at /
 
     http::ServerOptions options;
     options.name = "api";
@@ -71,10 +76,12 @@ class ApiComponent : public Component {
   void start() override {
     server_->start();
     events_->start();
+    history_->start();
     if (metrics_) metrics_->start();
   }
   void stop(std::chrono::steady_clock::time_point deadline) override {
     events_->stop();
+    history_->stop();
     server_->stop(deadline);
     if (metrics_) metrics_->stop(deadline);
   }
@@ -87,6 +94,7 @@ class ApiComponent : public Component {
   std::unique_ptr<redis::Pool> redis_;
   std::unique_ptr<metrics::WorkerRegistry> workers_;
   std::unique_ptr<Component> metrics_;
+  std::unique_ptr<api::QueueHistory> history_;  // the dashboard's last hour of queue samples
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<events::EventsService> events_;  // destroyed first: it uses queue_
 };
