@@ -6,9 +6,11 @@
 # Stage 1 builds with the same dependency script CI uses; stage 2 carries only the runtime
 # libraries (found with `ldd` on the release binary and `dpkg -S`), Chromium for the browser
 # path, Korean fonts (Naver pages are Korean), CA certificates and time zones.
-# Not yet validated on these machines (no Docker engine here): issue #11 adds a scripted
-# check of both stages in a scratch root.
+# Checked without Docker by tests/deploy/dockerfile_rootfs_test.js: the runtime stage carried
+# out in a debootstrap root, then the binary, Chromium with Korean text and the HEALTHCHECK.
 FROM debian:bookworm AS build
+# tzdata and friends must not ask questions during a build.
+ARG DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 COPY scripts/install-deps scripts/install-deps
 COPY tests/peers/package.json tests/peers/package-lock.json tests/peers/
@@ -20,11 +22,14 @@ RUN cmake --preset release \
  && strip build/release/src/app/crawler
 
 FROM debian:bookworm-slim
+ARG DEBIAN_FRONTEND=noninteractive
+# libsqlite3-0: the embedded store/queue (src/sqlite). libboost-container: Boost.JSON's CMake
+# package links it (a build without --as-needed keeps it NEEDED).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ca-certificates tzdata curl \
-      libboost-json1.81.0 libboost-url1.81.0 libcctz2 libcurl4 libfmt9 libpq5 \
-      libspdlog1.10 libssl3 libxlsxwriter4 libxml2 libzip4 \
+      libboost-container1.81.0 libboost-json1.81.0 libboost-url1.81.0 libcctz2 libcurl4 libfmt9 libpq5 \
+      libspdlog1.10 libsqlite3-0 libssl3 libxlsxwriter4 libxml2 libzip4 \
       chromium fonts-nanum \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 10001 crawler
