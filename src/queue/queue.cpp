@@ -2,6 +2,7 @@
 // a backend-neutral default.
 #include "queue/queue.h"
 
+#include <boost/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -36,6 +37,12 @@ JobState job_state_from_string(std::string_view s) {
   if (s == "paused") return JobState::paused;
   if (s == "stuck") return JobState::stuck;
   throw std::invalid_argument("unknown job state '" + std::string(s) + "'");
+}
+
+void validate_job_data(std::string_view data) {
+  boost::json::error_code ec;
+  boost::json::parse(data, ec);
+  if (ec) throw std::invalid_argument("job data is not valid JSON: " + ec.message());
 }
 
 std::vector<Queue::AddOutcome> Queue::add_bulk_unless_pending(const std::vector<NewJob>& jobs) {

@@ -73,6 +73,11 @@ struct NewJob {
   JobOptions opts;
 };
 
+// Every backend's add refuses data that is not JSON text: std::invalid_argument naming the
+// parse error. (Workers still fail, without retry, a job whose stored data is not JSON:
+// another producer may have written it.)
+void validate_job_data(std::string_view data);
+
 // What a handler sees. Calls on it come from the handler's own thread.
 class JobContext {
  public:

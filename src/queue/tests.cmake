@@ -24,7 +24,7 @@ endif()
 # A consumer process the crash test SIGKILLs in the middle of a job.
 if(NOT TARGET queue_test_consumer)
   add_executable(queue_test_consumer ${PROJECT_SOURCE_DIR}/src/queue/testing/queue_test_consumer.cpp)
-  target_link_libraries(queue_test_consumer PRIVATE crawler_queue)
+  target_link_libraries(queue_test_consumer PRIVATE crawler_queue crawler_queue_embedded)
   crawler_target(queue_test_consumer)
 endif()
 
@@ -47,3 +47,23 @@ if(NOT TARGET queue_scheduling_test)
     SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/queue_scheduling_test.cpp
     LIBS crawler_queue crawler_redis Boost::json)
 endif()
+
+# The backend-neutral Queue contract (tests/integration/queue_contract.h), once per backend:
+# one suite, two backends. The embedded one needs no server but shares the consumer process.
+foreach(backend bull embedded)
+  set(name queue_contract_${backend}_test)
+  if(NOT TARGET ${name})
+    if(backend STREQUAL "bull")
+      set(kind INTEGRATION)
+    else()
+      set(kind "")
+    endif()
+    crawler_add_gtest(${name} ${kind}
+      SOURCES ${PROJECT_SOURCE_DIR}/tests/integration/queue_contract_test.cpp
+              ${PROJECT_SOURCE_DIR}/tests/integration/${name}.cpp
+      LIBS crawler_queue crawler_queue_embedded crawler_testsupport)
+    target_compile_definitions(${name} PRIVATE
+      CRAWLER_QUEUE_TEST_CONSUMER="$<TARGET_FILE:queue_test_consumer>")
+    add_dependencies(${name} queue_test_consumer)
+  endif()
+endforeach()

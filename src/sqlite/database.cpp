@@ -162,16 +162,25 @@ void Transaction::commit() {
   done_ = true;
 }
 
-void apply_schema(Database& db, std::initializer_list<SchemaStep> steps) {
+void apply_schema(Database& db, std::string_view component,
+                  std::initializer_list<SchemaStep> steps) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, "
+      "version INTEGER NOT NULL)");
   for (const auto& step : steps) {
     Transaction tx(db);
-    auto& version = db.prepare("PRAGMA user_version");
-    version.step();
-    auto current = version.int64(0);
+    auto& version = db.prepare("SELECT version FROM schema_versions WHERE component = ?1");
+    version.bind(1, component);
+    const std::int64_t current = version.step() ? version.int64(0) : 0;
     version.reset();
     if (current >= step.version) continue;
     db.exec(step.sql);
-    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+    db.prepare(
+          "INSERT INTO schema_versions (component, version) VALUES (?1, ?2) "
+          "ON CONFLICT (component) DO UPDATE SET version = excluded.version")
+        .bind(1, component)
+        .bind(2, step.version)
+        .run();
     tx.commit();
   }
 }

@@ -137,13 +137,15 @@ class Transaction {
   bool done_ = false;
 };
 
-// Applies `schema` once per `version`: PRAGMA user_version records the last applied one, so
-// reopening an existing file is a no-op and a newer binary adds its steps in order. Each step
-// runs in its own transaction.
+// Applies each step once: the table schema_versions records the last version applied
+// per `component` (several components share one file: the embedded queue, the store), so
+// reopening an existing file is a no-op and a newer binary adds its steps in order. Each
+// step runs in its own transaction with its version record.
 struct SchemaStep {
   int version;
   std::string_view sql;
 };
-void apply_schema(Database& db, std::initializer_list<SchemaStep> steps);
+void apply_schema(Database& db, std::string_view component,
+                  std::initializer_list<SchemaStep> steps);
 
 }  // namespace crawler::sqlite

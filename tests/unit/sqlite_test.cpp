@@ -78,14 +78,17 @@ TEST(SqliteDatabase, SchemaStepsApplyOnceAndSurviveReopening) {
   auto path = temp_file("schema.db");
   {
     Database db(path.string());
-    apply_schema(db, {{1, "CREATE TABLE a (x INTEGER)"}});
-    apply_schema(db, {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (y INTEGER)"}});
+    apply_schema(db, "one", {{1, "CREATE TABLE a (x INTEGER)"}});
+    apply_schema(db, "one", {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (y INTEGER)"}});
   }
   Database db(path.string());
-  apply_schema(db, {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (y INTEGER)"}});
-  auto& q = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  apply_schema(db, "one", {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (y INTEGER)"}});
+  // Another component's version 1 is its own, in the same file.
+  apply_schema(db, "two", {{1, "CREATE TABLE c (z INTEGER)"}});
+  auto& q = db.prepare(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b', 'c')");
   ASSERT_TRUE(q.step());
-  EXPECT_EQ(q.int64(0), 2);
+  EXPECT_EQ(q.int64(0), 3);
   auto& journal = db.prepare("PRAGMA journal_mode");
   ASSERT_TRUE(journal.step());
   EXPECT_EQ(journal.text(0), "wal");

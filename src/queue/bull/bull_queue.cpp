@@ -330,7 +330,7 @@ class BullQueue final : public Queue {
       std::string lifo;
       for (std::size_t i = first; i < first + n; ++i) {
         const NewJob& j = jobs[i];
-        validate_json(j.data);
+        validate_job_data(j.data);
         const std::int64_t ts = j.opts.timestamp.value_or(now);
         const std::int64_t delay = std::max<std::int64_t>(0, j.opts.delay.count());
         if (j.opts.job_id && j.opts.job_id->empty()) {
@@ -371,12 +371,6 @@ class BullQueue final : public Queue {
       throw Error(std::string("queue script ") + script_name + " failed: " + r.str());
     }
     return replies;
-  }
-
-  static void validate_json(const std::string& data) {
-    boost::json::error_code ec;
-    boost::json::parse(data, ec);
-    if (ec) throw std::invalid_argument("job data is not valid JSON: " + ec.message());
   }
 
   void set_paused(bool paused) {
