@@ -171,6 +171,28 @@ async function main() {
     assert.ok(flags.includes('--postgres-password-parameter'));
   });
 
+  await c.check('the rendered user data fits EC2\'s 16 KB (gzip, as ec2.tf sends it), every template variable given', () => {
+    const tpl = d.readText(path.join(TF, 'user-data.sh.tftpl'));
+    const m = /templatefile\("\$\{path\.module\}\/user-data\.sh\.tftpl", \{([\s\S]*)\}\)$/.exec(tf.locals.user_data.replace(/^\$\{|\}$/g, ''));
+    assert.ok(m, tf.locals.user_data);
+    const vars = {};
+    for (const line of m[1].split('\n')) {
+      const kv = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(line);
+      if (!kv) continue;
+      const f = /^file\("\$\{local\.repo_root\}\/(.+)"\)$/.exec(kv[2]);
+      vars[kv[1]] = f ? d.readText(path.join(repoRoot, f[1])) : 'x'.repeat(120); // ids, image: generous
+    }
+    const used = [...tpl.matchAll(/\$\{(\w+)\}/g)].map((x) => x[1]);
+    for (const u of used) assert.ok(u in vars, `template variable ${u} not given`);
+    for (const v of Object.keys(vars)) assert.ok(used.includes(v), `variable ${v} given but unused`);
+    assert.ok(!/%\{/.test(tpl), 'no template directives');
+    const rendered = tpl.replace(/\$\{(\w+)\}/g, (_, k) => vars[k]);
+    for (const v of Object.values(vars)) assert.ok(!v.includes('CRAWLER_FILE_END'), 'a file contains the heredoc delimiter');
+    const size = require('zlib').gzipSync(rendered).length;
+    assert.match(tf.resource.aws_instance.host.user_data_base64, /base64gzip\(local\.user_data\)/);
+    assert.ok(size < 16384, `gzip'd user data is ${size} bytes`);
+  });
+
   await c.check('ECS: cluster, service and task definition from ecs/*.json with the seed\'s numbers', () => {
     const svcJson = d.readJson(path.join(repoRoot, 'ecs/service.json'));
     const tdJson = d.readJson(path.join(repoRoot, 'ecs/task-definition.json'));
