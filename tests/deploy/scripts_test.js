@@ -135,6 +135,28 @@ async function main() {
     }
   });
 
+  await c.check('deploy --host: the SSM Run Command parameters are JSON whose command pulls the new tag and restarts the host', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-host-'));
+    try {
+      const r = run(path.join(repoRoot, 'scripts/deploy'), ['--dry-run', '--no-build', '--account-id', '210987654321',
+        '--region', 'ap-northeast-2', '--tag', 't1', '--host', 'i-0abc', '--output-dir', out]);
+      assert.equal(r.status, 0, r.stderr);
+      const line = r.stdout.split('\n').find((l) => l.startsWith('+ aws ssm send-command'));
+      assert.ok(line, r.stdout);
+      // The printed line is shell-quoted (%q): let bash split it back into arguments.
+      const argv = run('bash', ['-c', 'eval "set -- $1"; for a; do printf "%s\\0" "$a"; done', '_', line.slice(2)]).stdout.split('\0');
+      assert.equal(argv[argv.indexOf('--instance-ids') + 1], 'i-0abc');
+      assert.equal(argv[argv.indexOf('--document-name') + 1], 'AWS-RunShellScript');
+      const params = JSON.parse(argv[argv.indexOf('--parameters') + 1]);
+      assert.equal(params.commands.length, 1);
+      const cmd = params.commands[0];
+      assert.match(cmd, /^cd \/opt\/crawler && sed -i 's#\^CRAWLER_IMAGE=\.\*#CRAWLER_IMAGE=210987654321\.dkr\.ecr\.ap-northeast-2\.amazonaws\.com\/crawler:t1#' \.env/);
+      assert.match(cmd, /docker compose -f docker-compose\.ec2\.yaml pull --quiet && docker compose -f docker-compose\.ec2\.yaml up -d --remove-orphans$/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   await c.check('redis-memory-report: used_memory / maxmemory from INFO as a percentage; nothing without maxmemory', () => {
     const report = (info) => run(path.join(repoRoot, 'scripts/redis-memory-report'), ['--percent-from-info'], { input: info });
     const r = report('# Memory\r\nused_memory:1717986918\r\nused_memory_human:1.60G\r\nmaxmemory:2147483648\r\nmaxmemory_human:2.00G\r\n');
