@@ -69,7 +69,7 @@ async function main() {
     }
     // The worker-only process serves health on WORKER_PORT (3001 by default).
     assert.equal(envByName.WORKER_PORT.value, '3001');
-    for (const name of ['api', 'worker']) assert.equal(S[name].stop_grace_period, '30s');
+    for (const name of ['api', 'scheduler', 'worker']) assert.equal(S[name].stop_grace_period, '30s');
   });
 
   await c.check('redis: AOF on, maxmemory with noeviction (never the seed\'s allkeys-lru), health check, volume', () => {
@@ -121,6 +121,14 @@ async function main() {
     for (const v of [...a.volumes, ...r.volumes]) {
       const src = v.split(':')[0];
       if (src.startsWith('./')) assert.ok(fs.existsSync(path.join(repoRoot, src)), `${src} missing`);
+    }
+  });
+
+  await c.check('every service restarts unless stopped and rotates its logs', () => {
+    for (const [name, s] of Object.entries(S)) {
+      assert.equal(s.restart, 'unless-stopped', name);
+      assert.equal(s.logging && s.logging.driver, 'json-file', `${name}: logging`);
+      assert.ok(s.logging.options['max-size'] && Number(s.logging.options['max-file']) >= 1, `${name}: log rotation`);
     }
   });
 
