@@ -9,7 +9,8 @@
 # Checked without Docker by tests/deploy/dockerfile_rootfs_test.js: the runtime stage carried
 # out in a debootstrap root, then the binary, Chromium with Korean text and the HEALTHCHECK.
 FROM debian:bookworm AS build
-# tzdata and friends must not ask questions during a build.
+# A precaution: debconf asks nothing during a build (without a terminal it falls back to its
+# defaults anyway, as the rootfs test sees with or without this line).
 ARG DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 COPY scripts/install-deps scripts/install-deps
