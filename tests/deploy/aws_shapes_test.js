@@ -86,21 +86,24 @@ function scalingInputs(file) {
 // The metrics something publishes, by "Namespace/MetricName".
 function publishedMetrics() {
   const out = new Set();
+  const header = d.readText(path.join(repoRoot, 'src/metrics/publisher.h'));
+  const ns = /kNamespace = "([^"]+)"/.exec(header);
+  assert.ok(ns, 'publisher.h: no kNamespace');
   const publisher = d.readText(path.join(repoRoot, 'src/metrics/publisher.cpp'));
-  for (const m of publisher.matchAll(/out\.push_back\(\{"([A-Za-z]+)"/g)) out.add(`CrawlerService/${m[1]}`);
+  for (const m of publisher.matchAll(/out\.push_back\(\{"([A-Za-z]+)"/g)) out.add(`${ns[1]}/${m[1]}`);
   assert.ok(out.has('CrawlerService/QueueWaitingJobs'), 'publisher.cpp no longer publishes QueueWaitingJobs?');
   const agent = d.readJson(path.join(repoRoot, 'cloudwatch/agent.json'));
-  const ns = agent.metrics.namespace;
+  const agentNs = agent.metrics.namespace;
   const collected = agent.metrics.metrics_collected;
   for (const [plugin, cfg] of Object.entries(collected)) {
     for (const m of cfg.measurement || []) {
       const name = typeof m === 'string' ? m : m.name;
-      out.add(`${ns}/${name.startsWith(plugin + '_') ? name : `${plugin}_${name}`}`);
+      out.add(`${agentNs}/${name.startsWith(plugin + '_') ? name : `${plugin}_${name}`}`);
     }
   }
   if (collected.statsd) {
     const report = d.readText(path.join(repoRoot, 'scripts/redis-memory-report'));
-    for (const m of report.matchAll(/printf '([A-Za-z]+):%s\|g'/g)) out.add(`${ns}/${m[1]}`);
+    for (const m of report.matchAll(/printf '([A-Za-z]+):%s\|g'/g)) out.add(`${agentNs}/${m[1]}`);
   }
   // AWS's own: EC2 (detailed monitoring on, ec2.tf) and Container Insights (ecs.tf).
   for (const m of ['AWS/EC2/CPUUtilization', 'ECS/ContainerInsights/RunningTaskCount', 'ECS/ContainerInsights/DesiredTaskCount']) out.add(m);
