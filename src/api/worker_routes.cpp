@@ -44,6 +44,24 @@ void add_worker_routes(http::Router& router, metrics::WorkerRegistry& workers) {
               .errors = {503}});
 }
 
+namespace {
+
+const char* comparison_symbol(scaling::Comparison c) {
+  switch (c) {
+    case scaling::Comparison::greater:
+      return ">";
+    case scaling::Comparison::greater_or_equal:
+      return ">=";
+    case scaling::Comparison::less:
+      return "<";
+    case scaling::Comparison::less_or_equal:
+      return "<=";
+  }
+  return "?";
+}
+
+}  // namespace
+
 void add_scaling_routes(http::Router& router, QueueHistory& history,
                         metrics::WorkerRegistry& workers,
                         std::optional<scaling::ScalingConfig> policy) {
@@ -82,7 +100,10 @@ void add_scaling_routes(http::Router& router, QueueHistory& history,
           for (const auto& p : policy->target_policies)
             names.push_back({{"name", p.name}, {"type", "target"}, {"target", p.target}});
           for (const auto& p : policy->step_policies)
-            names.push_back({{"name", p.name}, {"type", "step"}, {"threshold", p.threshold}});
+            names.push_back({{"name", p.name},
+                             {"type", "step"},
+                             {"comparison", comparison_symbol(p.comparison)},
+                             {"threshold", p.threshold}});
           auto advice = advise(*policy, minutes, current);
           out["policy"] = boost::json::object{{"minCapacity", policy->min_capacity},
                                               {"maxCapacity", policy->max_capacity},

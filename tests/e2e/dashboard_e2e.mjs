@@ -158,7 +158,7 @@ await step('check now: the rank arrives live, with an alert toast (rank worse th
   await until(
     `AD rank ${config.expectedRank} in the row`,
     async () => (await row.getByTestId('kw-ad-rank').innerText()).trim() === String(config.expectedRank),
-    30000,
+    60000,
   );
   const toast = page.getByTestId('toast-alert').filter({ hasText: config.keyword });
   await toast.first().waitFor({ timeout: 15000 });
@@ -177,7 +177,7 @@ await step('keyword page: a new check adds a point to the chart live', async () 
   const before = Number(await chart.getAttribute('data-points'));
   await markNoReload();
   await page.getByTestId('kw-page-check-now').click();
-  await until('a new point on the chart', async () => Number(await chart.getAttribute('data-points')) > before, 30000);
+  await until('a new point on the chart', async () => Number(await chart.getAttribute('data-points')) > before, 60000);
   await stillSamePage();
   // A few more checks a little apart, so the picture shows a history.
   for (let i = 0; i < 3; i++) {
@@ -190,6 +190,42 @@ await step('keyword page: a new check adds a point to the chart live', async () 
   await shot(page, 'keyword-desktop.png');
   await chart.screenshot({ path: join(config.screenshots, 'rank-chart-desktop.png') });
   return { before, after: Number(await chart.getAttribute('data-points')) };
+});
+
+await step('add many (pasted), check all now, edit one, delete one with confirmation', async () => {
+  await page.getByTestId('nav-keywords').click();
+  await page.getByTestId('kw-add-many').click();
+  const lines = config.moreKeywords.map((k, i) => `${k.keyword}, ${k.url}, e2e|붙여넣기, ${i + 1}`).join('\n');
+  await page.getByTestId('many-text').fill(lines + '\n' + `${config.moreKeywords[0].keyword}, ${config.moreKeywords[0].url}`);
+  await page.getByTestId('many-submit').click();
+  await page.getByTestId('toast-info').filter({ hasText: `${config.moreKeywords.length} added, 1 already present, 0 invalid` }).first().waitFor();
+  const table = page.getByTestId('kw-table');
+  for (const k of config.moreKeywords) await table.locator('tr', { hasText: k.keyword }).waitFor();
+  // Select every row on the page but the failing keyword's (the queue scenario needs its job
+  // failed), and check them all now.
+  await markNoReload();
+  await table.locator('thead input[type=checkbox]').check();
+  await table.locator('tr', { hasText: config.failKeyword }).locator('input[type=checkbox]').uncheck();
+  await page.getByTestId('kw-check-now').click();
+  await page.getByTestId('toast-info').filter({ hasText: `${config.moreKeywords.length + 1} queued` }).first().waitFor();
+  const pasted = config.moreKeywords.map((k) => table.locator('tr', { hasText: k.keyword }).getByTestId('kw-checked'));
+  await until('every pasted row checked, live', async () => (await Promise.all(pasted.map((c) => c.innerText()))).every((t) => !/never/.test(t)), 60000, 250);
+  await stillSamePage();
+  await table.locator('thead input[type=checkbox]').uncheck();
+  // Edit the target rank of the first pasted keyword.
+  const row = table.locator('tr', { hasText: config.moreKeywords[0].keyword });
+  await row.getByTestId('kw-edit').click();
+  await page.getByTestId('edit-dialog').locator('input[name=target]').fill('9');
+  await page.getByTestId('edit-submit').click();
+  await until('target rank 9', async () => (await row.locator('td.num').first().innerText()).trim() === '9', 10000);
+  // Delete the last one, after confirming.
+  const last = config.moreKeywords[config.moreKeywords.length - 1].keyword;
+  await table.locator('tr', { hasText: last }).getByTestId('kw-delete').click();
+  await page.getByTestId('confirm-yes').click();
+  await table.locator('tr', { hasText: last }).waitFor({ state: 'detached' });
+  const rows = await table.locator('tbody tr').count();
+  await shot(page, 'keywords-desktop.png');
+  return { rows };
 });
 
 let bulkId;

@@ -95,6 +95,10 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
 
   // The "check now" keyword: its target one better than its rank, so the check raises an alert.
   auto live = ranked(1, 3, "강남 맛집", true)[0];
+  // Pasted into "add many".
+  json::array more;
+  for (const auto& r : ranked(3, 1, "홍대 술집"))
+    more.push_back(json::object{{"keyword", r.keyword}, {"url", r.domain}});
   // The bulk search file.
   auto bulk = ranked(4, 1, "부산 카페");
   TempDir dir;
@@ -112,10 +116,11 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
       {"url", "https://www." + live.domain},
       {"expectedRank", live.rank},
       {"targetRank", live.rank - 1},
+      {"moreKeywords", more},
       {"bulkFile", bulk_file.string()},
       {"bulkRows", static_cast<std::int64_t>(bulk.size())},
-      // The sample site answers this keyword with a redirect to the metadata address, which the
-      // crawler's SSRF guard refuses: the job fails (after its 3 attempts) with that reason.
+      // The sample site answers this keyword with a redirect to the cloud metadata address,
+      // which the crawler refuses to follow: the job fails (after its 3 attempts) with a reason.
       {"failKeyword", "sample:metadata:실패 키워드"},
       {"failUrl", "shop-1.example"},
       {"budgetBytes", 250 * 1024}};

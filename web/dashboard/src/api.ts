@@ -87,7 +87,7 @@ export interface Scaling {
   intervalMs: number;
   samples: { at: number; waiting: number; active: number; delayed: number; failed: number; workers: number; slots: number; busy: number }[];
   minutes: { at: number; queueWaitingJobs: number; backlogPerWorker: number }[];
-  policy: { minCapacity: number; maxCapacity: number; policies: { name: string; type: string; target?: number; threshold?: number }[] } | null;
+  policy: { minCapacity: number; maxCapacity: number; policies: { name: string; type: string; target?: number; comparison?: string; threshold?: number }[] } | null;
   advice: { current: number; desired: number; policy: string; metric: number | null } | null;
 }
 

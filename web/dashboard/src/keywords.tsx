@@ -315,7 +315,7 @@ function AddManyDialog(props: { onClose: () => void; onDone: () => void }) {
       <div class="form">
         <label>
           <small>{t('paste_hint')}</small>
-          <textarea rows={8} value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={'강남 맛집, shop.example.com, food|seoul, 3'} />
+          <textarea rows={8} data-testid="many-text" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={'강남 맛집, shop.example.com, food|seoul, 3'} />
         </label>
         <label>
           <small>{t('or_xlsx')}</small>
@@ -324,7 +324,7 @@ function AddManyDialog(props: { onClose: () => void; onDone: () => void }) {
         {err && <p class="err">{err}</p>}
         <div class="actions">
           <button onClick={props.onClose}>{t('cancel')}</button>
-          <button class="primary" disabled={busy} onClick={submit}>
+          <button class="primary" disabled={busy} onClick={submit} data-testid="many-submit">
             {t('import')}
           </button>
         </div>

@@ -43,18 +43,23 @@ export function on<K extends Name>(name: K, fn: (e: Events[K]) => void): () => v
 }
 
 let socket: Socket | null = null;
+// (Re)connects with the stored key. `onUnauthorized` runs when the server refuses that key (or
+// the lack of one), unless a newer connection or a newer key has replaced it meanwhile.
 export function connect(onUnauthorized: () => void) {
   socket?.close();
   liveState.set('connecting');
-  const s = io({ auth: (cb) => cb(apiKey.get() ? { token: apiKey.get() } : {}) });
+  const used = apiKey.get();
+  const s = io({ auth: used ? { token: used } : {} });
   socket = s;
-  s.on('connect', () => liveState.set('connected'));
-  s.on('disconnect', () => liveState.set('disconnected'));
+  const current = () => socket === s;
+  s.on('connect', () => current() && liveState.set('connected'));
+  s.on('disconnect', () => current() && liveState.set('disconnected'));
   s.on('connect_error', (err) => {
+    if (!current()) return;
     liveState.set('disconnected');
-    if (/unauthori[sz]ed|401/i.test(err.message)) onUnauthorized();
+    if (/unauthori[sz]ed|401/i.test(err.message) && apiKey.get() === used) onUnauthorized();
   });
-  s.io.on('reconnect_attempt', () => liveState.set('connecting'));
+  s.io.on('reconnect_attempt', () => current() && liveState.set('connecting'));
   for (const name of Object.keys(listeners) as Name[])
     s.on(name, (e: unknown) => listeners[name].forEach((fn) => (fn as (x: unknown) => void)(e)));
 }

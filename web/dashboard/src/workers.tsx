@@ -94,7 +94,7 @@ export function WorkersPage() {
               <ul class="policies">
                 {scaling.policy.policies.map((p) => (
                   <li>
-                    {p.name}: {p.type === 'target' ? `target ${p.target}` : `> ${p.threshold}`}
+                    {p.name}: {p.type === 'target' ? `target ${p.target}` : `${p.comparison} ${p.threshold}`}
                   </li>
                 ))}
                 <li>
