@@ -5,16 +5,21 @@
 # (docs/deployment.md) as /crawler/postgres-password. Terraform reads it as an ephemeral value
 # and writes /crawler/database-url with a write-only argument: the password is in neither the
 # plan nor the state. Changing the password: put the new one, bump database_url_version, apply.
+# manage_database_url = false leaves /crawler/database-url to you (e.g. pointing at RDS).
 
 ephemeral "aws_ssm_parameter" "postgres_password" {
+  count = var.manage_database_url ? 1 : 0
+
   arn             = "arn:aws:ssm:${var.region}:${local.account_id}:parameter/crawler/postgres-password"
   with_decryption = true
 }
 
 resource "aws_ssm_parameter" "database_url" {
+  count = var.manage_database_url ? 1 : 0
+
   name             = "/crawler/database-url"
   type             = "SecureString"
-  value_wo         = "postgresql://crawler:${ephemeral.aws_ssm_parameter.postgres_password.value}@${local.host_private_ip}:5432/crawler"
+  value_wo         = "postgresql://crawler:${ephemeral.aws_ssm_parameter.postgres_password[0].value}@${local.host_private_ip}:5432/crawler"
   value_wo_version = var.database_url_version
 }
 

@@ -79,6 +79,12 @@ variable "image_tag" {
   default     = "latest"
 }
 
+variable "manage_database_url" {
+  description = "Terraform writes /crawler/database-url (the workers' DATABASE_URL) from /crawler/postgres-password and the host's address; false: you create /crawler/database-url yourself (e.g. for RDS)."
+  type        = bool
+  default     = true
+}
+
 variable "database_url_version" {
   description = "Bump after changing /crawler/postgres-password so that Terraform rewrites /crawler/database-url (a write-only value)."
   type        = number
