@@ -62,10 +62,12 @@ std::vector<Ranked> ranked(int count, int min_rank, const std::string& stem,
   return out;
 }
 
+// The rows, and one more whose url the sample site does not list (a "not found" result).
 std::string bulk_xlsx(const std::vector<Ranked>& rows) {
   crawler::xlsx::Table t;
   t.columns = {{"키워드", 20}, {"URL", 30}};
   for (const auto& r : rows) t.rows.push_back({r.keyword, "https://" + r.domain});
+  t.rows.push_back({rows.front().keyword, std::string("not-listed.example")});
   return crawler::xlsx::write_xlsx(t);
 }
 
@@ -100,7 +102,7 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
   for (const auto& r : ranked(3, 1, "홍대 술집"))
     more.push_back(json::object{{"keyword", r.keyword}, {"url", r.domain}});
   // The bulk search file.
-  auto bulk = ranked(4, 1, "부산 카페");
+  auto bulk = ranked(4, 2, "부산 카페");
   TempDir dir;
   auto bulk_file = dir.path() / "bulk.xlsx";
   std::ofstream(bulk_file, std::ios::binary) << bulk_xlsx(bulk);
@@ -118,7 +120,7 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
       {"targetRank", live.rank - 1},
       {"moreKeywords", more},
       {"bulkFile", bulk_file.string()},
-      {"bulkRows", static_cast<std::int64_t>(bulk.size())},
+      {"bulkRows", static_cast<std::int64_t>(bulk.size() + 1)},
       // The sample site answers this keyword with a redirect to the cloud metadata address,
       // which the crawler refuses to follow: the job fails (after its 3 attempts) with a reason.
       {"failKeyword", "sample:metadata:실패 키워드"},

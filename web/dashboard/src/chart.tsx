@@ -64,7 +64,7 @@ export function RankChart(props: { rankings: Ranking[]; target: number | null })
       },
     ],
     series: [
-      {},
+      { label: t('checked_at') },
       { label: t('ad'), stroke: COLORS.AD, width: 2, points: { show: true, size: 7 }, spanGaps: false },
       { label: t('organic'), stroke: COLORS.ORGANIC, width: 2, points: { show: true, size: 7 }, spanGaps: false },
       { label: t('target_rank'), stroke: COLORS.target, width: 1.5, dash: [6, 4], points: { show: false }, show: props.target !== null },

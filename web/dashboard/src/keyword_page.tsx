@@ -78,7 +78,7 @@ export function KeywordPage(props: { id: number }) {
       <RankChart rankings={rankings} target={k.target_rank} />
       <h3>{t('checks')}</h3>
       <div class="table-wrap">
-        <table class="table" data-testid="checks-table">
+        <table class="table nowrap" data-testid="checks-table">
           <thead>
             <tr>
               <th>{t('checked_at')}</th>
