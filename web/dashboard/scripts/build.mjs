@@ -66,7 +66,8 @@ if (cpp) {
     const raw = readFileSync(file);
     const gz = gzipSync(raw, { level: constants.Z_BEST_COMPRESSION });
     const path = relative(outDir, file).split('\\').join('/');
-    arrays += `const unsigned char raw${i}[] = {${[...raw].join(',')}};\n`;
+    // A zero-length array is not C++: an empty file still gets one (unused) byte.
+    arrays += `const unsigned char raw${i}[] = {${raw.length ? [...raw].join(',') : '0'}};\n`;
     arrays += `const unsigned char gz${i}[] = {${[...gz].join(',')}};\n`;
     entries += `      {"${path}", view(raw${i}, ${raw.length}), view(gz${i}, ${gz.length})},\n`;
   });

@@ -63,6 +63,17 @@ export function KeywordsPage() {
       n.has(id) ? n.delete(id) : n.add(id);
       return n;
     });
+  // Column headers sort too: a click sorts by that column, a second click flips the order.
+  const SortTh = (p: { col: string; label: string; num?: boolean }) => (
+    <th
+      class={`sortable ${p.num ? 'num' : ''}`}
+      aria-sort={sortBy === p.col ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+      onClick={() => (sortBy === p.col ? setOrder(order === 'asc' ? 'desc' : 'asc') : (setSortBy(p.col), setOrder(p.col === 'keyword' || p.col === 'rank' ? 'asc' : 'desc')), setPage(1))}
+    >
+      {p.label}
+      {sortBy === p.col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+    </th>
+  );
   const allOnPage = rows.length > 0 && rows.every((k) => selected.has(k.id));
   const checkNow = async (ids: number[]) => {
     try {
@@ -132,13 +143,13 @@ export function KeywordsPage() {
                   onChange={() => setSelected(allOnPage ? new Set() : new Set(rows.map((k) => k.id)))}
                 />
               </th>
-              <th>{t('keyword')}</th>
+              <SortTh col="keyword" label={t('keyword')} />
               <th class="hide-sm">{t('url')}</th>
               <th class="hide-sm">{t('tags')}</th>
               <th class="num hide-sm">{t('target_rank')}</th>
-              <th class="num">{t('ad')}</th>
+              <SortTh col="rank" label={t('ad')} num />
               <th class="num">{t('organic')}</th>
-              <th>{t('last_check')}</th>
+              <SortTh col="lastChecked" label={t('last_check')} />
               <th />
             </tr>
           </thead>
@@ -168,7 +179,7 @@ export function KeywordsPage() {
                   <td class="num" data-testid="kw-ad-rank">
                     <RankCell rank={k.last_rank} checked={k.last_checked_at !== null} target={k.target_rank} />
                   </td>
-                  <td class="num" data-testid="kw-organic-rank">
+                  <td class="num" data-testid="kw-organic-rank" title={l?.ORGANIC ? fmtTime(l.ORGANIC.checked_at) : undefined}>
                     <RankCell rank={l?.ORGANIC?.rank} checked={!!l?.ORGANIC} target={k.target_rank} />
                   </td>
                   <td class="time" data-testid="kw-checked">
