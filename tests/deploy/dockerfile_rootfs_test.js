@@ -9,7 +9,8 @@
 //     boxes), and fontconfig knows a Korean font
 //   - the HEALTHCHECK command succeeds against a worker started from the ENTRYPOINT
 // The build stage is not executed (it is CI's own build: scripts/install-deps, then the
-// release preset); it is checked statically. The binary is the one CTest built; when that is
+// release preset); it is checked statically, and its scripts/install-deps package list is
+// resolved by apt in the root. The binary is the one CTest built; when that is
 // an ASan build, libasan8 and libubsan1 are added to the root (not part of the image).
 //
 //   node dockerfile_rootfs_test.js <repo root> <crawler binary>
@@ -343,6 +344,16 @@ async function main() {
       if (!dom.stdout.includes(pages.a)) throw new Error(`--dump-dom lacks the Korean text: exit ${dom.status}\n${dom.stderr.slice(-1000)}`);
       if (process.env.CRAWLER_DEPLOY_TEST_KEEP_SHOTS)
         fs.copyFileSync(path.join(root, dir, 'a.png'), path.join(process.env.CRAWLER_DEPLOY_TEST_KEEP_SHOTS, 'korean.png'));
+    });
+
+    await checks.check('build stage: scripts/install-deps\' Debian packages all resolve on a clean bookworm (apt-get install --simulate)', () => {
+      const list = sh('bash', ['-c', 'eval "$(sed -n \'/^PACKAGES=(/,/^)/p\' "$1")"; printf "%s\\n" "${PACKAGES[@]}"', '_',
+        path.join(repoRoot, 'scripts/install-deps')]).stdout.split('\n').filter(Boolean);
+      if (list.length < 20) throw new Error(`only ${list.length} packages parsed from scripts/install-deps`);
+      const r = inRoot(root, ['/bin/sh', '-c', 'apt-get update -q >/dev/null && apt-get install --simulate -q -y --no-install-recommends "$@"', 'sh', ...list],
+        { env: { DEBIAN_FRONTEND: 'noninteractive' }, allowFail: true });
+      if (r.status !== 0) throw new Error(`apt-get install --simulate:\n${r.stdout.slice(-1500)}${r.stderr.slice(-1500)}`);
+      if (!/^Inst /m.test(r.stdout)) throw new Error('apt simulated no installation');
     });
 
     await checks.check('the HEALTHCHECK command passes against a worker started from the ENTRYPOINT', async () => {
