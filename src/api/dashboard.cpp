@@ -55,6 +55,12 @@ void add_dashboard_routes(http::Router& router) {
           503, "The dashboard was not built into this binary (run scripts/install-deps, rebuild)");
     auto res = serve(req, *index, false);
     res.headers.emplace_back("Referrer-Policy", "no-referrer");
+    // Everything the page loads is its own: scripts and styles from /assets/, the REST API and
+    // Socket.IO on this origin. Inline style attributes are set by the chart library.
+    res.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'self'; script-src 'self'; style-src 'self' "
+                             "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+                             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     return res;
   });
   router.get("/assets/:file", [](http::Request& req) {

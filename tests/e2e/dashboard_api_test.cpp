@@ -63,6 +63,7 @@ TEST_F(DashboardApi, ServesTheDashboardCompressedWithoutAKey) {
   EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
   EXPECT_NE(page.body.find("/assets/"), std::string::npos);
   EXPECT_EQ(page.headers["cache-control"], "no-cache");
+  EXPECT_NE(page.headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
   auto start = page.body.find("/assets/");
   auto end = page.body.find('"', start);
   auto asset = page.body.substr(start, end - start);

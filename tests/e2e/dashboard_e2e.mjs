@@ -111,6 +111,8 @@ const page = await desktop.newPage();
 page.setDefaultTimeout(30000);
 const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
+// The Content-Security-Policy must not refuse anything the dashboard does.
+page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && consoleErrors.push(m.text()));
 // Toasts are dismissed first: they would cover the page in the picture.
 async function shot(p, name) {
   await p.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.click()));
@@ -345,7 +347,7 @@ await step('switch language to English and back', async () => {
   await until('English', async () => (await page.locator('header h1').innerText()) === 'Keyword rank monitor', 5000);
 });
 
-await step('no uncaught errors in the page', async () => {
+await step('no uncaught errors and no CSP refusals in the page', async () => {
   assert(consoleErrors.length === 0, consoleErrors.join('\n'));
 });
 

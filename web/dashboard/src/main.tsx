@@ -61,6 +61,8 @@ function KeyPrompt(props: { onDone: () => void }) {
   );
 }
 
+const lastFailToast = new Map<string, number>();
+
 function App() {
   useSignal(lang); // re-render everything on a language switch
   const live = useSignal(liveState);
@@ -74,7 +76,14 @@ function App() {
     });
     const offs = [
       on('rank_alert', (a) => toast('alert', t('alert_text', { k: a.keyword, r: a.rank, t: a.targetRank }), t('alert_title'), 12000)),
-      on('job_failed', (f) => toast('error', t('job_failed', { k: f.keywordId ?? '?', e: f.error }))),
+      on('job_failed', (f) => {
+        // Every failed attempt is an event: one toast per keyword and minute is enough.
+        const k = String(f.keywordId ?? '?');
+        const now = Date.now();
+        if ((lastFailToast.get(k) ?? 0) > now - 60_000) return;
+        lastFailToast.set(k, now);
+        toast('error', t('job_failed', { k, e: f.error }));
+      }),
     ];
     return () => offs.forEach((f) => f());
   }, []);
