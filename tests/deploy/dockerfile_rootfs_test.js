@@ -145,6 +145,17 @@ async function main() {
     }
   });
 
+  await checks.check('runtime stage: Chromium, Korean fonts, CA certificates, curl for the HEALTHCHECK; no recommends; apt lists removed', () => {
+    const runs = runtime.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+    const pkgs = runs.flatMap(d.aptInstallPackages);
+    for (const p of ['chromium', 'fonts-nanum', 'ca-certificates', 'curl', 'tzdata'])
+      if (!pkgs.includes(p)) throw new Error(`runtime stage does not install ${p}`);
+    const install = runs.find((r) => /apt-get\s+install/.test(r));
+    if (!/--no-install-recommends/.test(install)) throw new Error('installs recommends');
+    if (!/rm -rf \/var\/lib\/apt\/lists/.test(install)) throw new Error('apt lists left in the layer');
+    if (pkgs.some((p) => /-dev$/.test(p))) throw new Error('a -dev package in the runtime stage');
+  });
+
   // --- the base root (cached tarball) ---
   const mirror = aptMirror();
   const baseTar = path.join(CACHE, `${SUITE}-minbase.tar`);
