@@ -85,7 +85,7 @@ http::Response delete_keyword(store::Store& store, http::Request& req) {
   return ok(boost::json::object{{"id", id}});
 }
 
-constexpr std::size_t kMaxLatestIds = 1000;
+constexpr std::size_t kMaxLatestIds = 200;  // a page of the dashboard shows at most 100
 constexpr std::size_t kMaxImportRows = 5000;
 constexpr std::size_t kMaxImportFileBytes = 10 * 1024 * 1024;
 
@@ -215,7 +215,7 @@ void add_keyword_routes(http::Router& router, store::Store& store) {
              handle([&store](http::Request& r) { return latest_ranks_route(store, r); }),
              {.summary = "The latest AD and ORGANIC result of each keyword (rank null = not found)",
               .tag = "keywords",
-              .params = {{"ids", "query", "string", true, "comma list of keyword ids (≤ 1000)"}},
+              .params = {{"ids", "query", "string", true, "comma list of keyword ids (≤ 200)"}},
               .response_schema = "LatestRanks",
               .errors = {400}});
   router.post("/api/keywords/import",
