@@ -33,7 +33,10 @@ RUN apt-get update \
       libspdlog1.10 libsqlite3-0 libssl3 libxlsxwriter4 libxml2 libzip4 \
       chromium fonts-nanum \
  && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --create-home --uid 10001 crawler
+# /app/data: DATA_DIR's default (./data from WORKDIR), the embedded mode's SQLite file when
+# DATABASE_URL and REDIS_URL are unset (`docker run crawler`); writable by the image's user.
+RUN useradd --system --create-home --uid 10001 crawler \
+ && install -d -o crawler -g crawler /app/data
 COPY --from=build /src/build/release/src/app/crawler /usr/local/bin/crawler
 COPY cloudwatch /app/cloudwatch
 WORKDIR /app

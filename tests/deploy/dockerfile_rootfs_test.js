@@ -324,6 +324,11 @@ async function main() {
       if (r.status !== 0 || !/quiet/.test(r.stdout)) throw new Error(`exit ${r.status}\n${r.stdout}${r.stderr}`);
     });
 
+    await checks.check(`the image user can write ${state.workdir}/data (DATA_DIR's default)`, () => {
+      const r = asUser(['/bin/sh', '-c', 'touch data/.probe && rm data/.probe']);
+      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+    });
+
     await checks.check('fontconfig knows a Korean font (fonts-nanum)', () => {
       const r = inRoot(root, ['sh', '-c', 'ls /usr/share/fonts/truetype/nanum/ && (command -v fc-list >/dev/null && fc-list :lang=ko family || true)'], { allowFail: true });
       if (r.status !== 0 || !/Nanum/i.test(r.stdout)) throw new Error(`no Korean font:\n${r.stdout}${r.stderr}`);
