@@ -89,6 +89,20 @@ async function main() {
         assert.ok(i >= 0, `missing or out of order: ${re}\n${lines.join('\n')}`);
         at = i + 1;
       }
+      // The seed's `docker-compose` spelling: the shim it writes calls `docker compose`.
+      const shimLine = lines.find((l) => l.includes('/usr/local/bin/docker-compose'));
+      assert.ok(shimLine, 'no docker-compose shim');
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-shim-'));
+      try {
+        const argv = run('bash', ['-c', 'eval "set -- $1"; for a; do printf "%s\\0" "$a"; done', '_', shimLine.slice(2)]).stdout.split('\0');
+        const script = argv[2].split('/usr/local/bin/docker-compose').join(path.join(bin, 'docker-compose'));
+        assert.equal(run('sh', ['-c', script]).status, 0);
+        fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\nprintf "%s|" "$@"\n', { mode: 0o755 });
+        const called = run(path.join(bin, 'docker-compose'), ['-f', 'docker-compose.ec2.yaml', 'up', '-d'], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+        assert.equal(called.stdout, 'compose|-f|docker-compose.ec2.yaml|up|-d|');
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true });
+      }
       // A second run keeps .env (idempotent) and changes only what it is given.
       fs.appendFileSync(path.join(dir, '.env'), 'LOG_LEVEL=debug\n');
       const again = run(path.join(repoRoot, 'scripts/ec2-bootstrap'), ['--dry-run', '--dir', dir, '--base-workers', '1']);
