@@ -203,13 +203,18 @@ await step('add many (pasted), check all now, edit one, delete one with confirma
   await page.getByTestId('toast-info').filter({ hasText: `${config.moreKeywords.length} added, 1 already present, 0 invalid` }).first().waitFor();
   const table = page.getByTestId('kw-table');
   for (const k of config.moreKeywords) await table.locator('tr', { hasText: k.keyword }).waitFor();
+  // And from an .xlsx file.
+  await page.getByTestId('kw-add-many').click();
+  await page.getByTestId('many-file').setInputFiles(config.importFile);
+  await page.getByTestId('many-submit').click();
+  await page.getByTestId('toast-info').filter({ hasText: `${config.importRows} added, 0 already present, 0 invalid` }).first().waitFor();
   // Select every row on the page but the failing keyword's (the queue scenario needs its job
   // failed), and check them all now.
   await markNoReload();
   await table.locator('thead input[type=checkbox]').check();
   await table.locator('tr', { hasText: config.failKeyword }).locator('input[type=checkbox]').uncheck();
   await page.getByTestId('kw-check-now').click();
-  await page.getByTestId('toast-info').filter({ hasText: `${config.moreKeywords.length + 1} queued` }).first().waitFor();
+  await page.getByTestId('toast-info').filter({ hasText: `${config.moreKeywords.length + config.importRows + 1} queued` }).first().waitFor();
   const pasted = config.moreKeywords.map((k) => table.locator('tr', { hasText: k.keyword }).getByTestId('kw-checked'));
   await until('every pasted row checked, live', async () => (await Promise.all(pasted.map((c) => c.innerText()))).every((t) => !/never/.test(t)), 60000, 250);
   await stillSamePage();
@@ -298,6 +303,13 @@ await step('queue: a failed job shows its reason and is retried', async () => {
   await until('retry-all enabled', async () => page.getByTestId('retry-all').isEnabled(), 10000);
   await page.getByTestId('retry-all').click();
   await page.getByTestId('toast-info').filter({ hasText: /1 jobs retried/ }).first().waitFor({ timeout: 5000 });
+  // Clean: after confirming, the queue is empty.
+  await page.getByTestId('queue-clean').click();
+  await page.getByTestId('confirm-yes').click();
+  await until('an empty queue', async () => {
+    const counts = await Promise.all(['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) => page.getByTestId(`count-${s}`).locator('b').innerText()));
+    return counts.every((c) => c.trim() === '0');
+  }, 15000);
   return { reason, stateAfterRetry: state };
 });
 

@@ -97,13 +97,22 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
 
   // The "check now" keyword: its target one better than its rank, so the check raises an alert.
   auto live = ranked(1, 3, "강남 맛집", true)[0];
+  TempDir dir;
   // Pasted into "add many".
   json::array more;
   for (const auto& r : ranked(3, 1, "홍대 술집"))
     more.push_back(json::object{{"keyword", r.keyword}, {"url", r.domain}});
+  // An .xlsx for "add many" (keyword and URL columns, as the bulk search's).
+  auto import = ranked(2, 1, "신촌 서점");
+  auto import_file = dir.path() / "keywords.xlsx";
+  {
+    crawler::xlsx::Table t;
+    t.columns = {{"keyword", 20}, {"url", 30}};
+    for (const auto& r : import) t.rows.push_back({r.keyword, r.domain});
+    std::ofstream(import_file, std::ios::binary) << crawler::xlsx::write_xlsx(t);
+  }
   // The bulk search file.
   auto bulk = ranked(4, 2, "부산 카페");
-  TempDir dir;
   auto bulk_file = dir.path() / "bulk.xlsx";
   std::ofstream(bulk_file, std::ios::binary) << bulk_xlsx(bulk);
 
@@ -119,6 +128,8 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
       {"expectedRank", live.rank},
       {"targetRank", live.rank - 1},
       {"moreKeywords", more},
+      {"importFile", import_file.string()},
+      {"importRows", static_cast<std::int64_t>(import.size())},
       {"bulkFile", bulk_file.string()},
       {"bulkRows", static_cast<std::int64_t>(bulk.size() + 1)},
       // The sample site answers this keyword with a redirect to the cloud metadata address,

@@ -330,7 +330,7 @@ function AddManyDialog(props: { onClose: () => void; onDone: () => void }) {
         </label>
         <label>
           <small>{t('or_xlsx')}</small>
-          <input type="file" accept=".xlsx" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          <input type="file" accept=".xlsx" data-testid="many-file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
         </label>
         {err && <p class="err">{err}</p>}
         <div class="actions">

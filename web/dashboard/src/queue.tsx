@@ -62,7 +62,7 @@ export function QueuePage() {
         <button data-testid="retry-all" disabled={!counts?.failed} onClick={() => act(api.retryAll, (r: { retried: number }) => t('retried_n', { n: r.retried }))}>
           {t('retry_all')}
         </button>
-        <button class="danger" onClick={() => setConfirmClean(true)}>
+        <button class="danger" data-testid="queue-clean" onClick={() => setConfirmClean(true)}>
           {t('clean')}
         </button>
       </div>
