@@ -303,13 +303,6 @@ await step('queue: a failed job shows its reason and is retried', async () => {
   await until('retry-all enabled', async () => page.getByTestId('retry-all').isEnabled(), 10000);
   await page.getByTestId('retry-all').click();
   await page.getByTestId('toast-info').filter({ hasText: /1 jobs retried/ }).first().waitFor({ timeout: 5000 });
-  // Clean: after confirming, the queue is empty.
-  await page.getByTestId('queue-clean').click();
-  await page.getByTestId('confirm-yes').click();
-  await until('an empty queue', async () => {
-    const counts = await Promise.all(['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) => page.getByTestId(`count-${s}`).locator('b').innerText()));
-    return counts.every((c) => c.trim() === '0');
-  }, 15000);
   return { reason, stateAfterRetry: state };
 });
 
@@ -349,6 +342,21 @@ await step('phone width in Korean: every page', async () => {
   }
   await phone.close();
   return { title };
+});
+
+// Last, as it empties the queue the pages above show.
+await step('queue: clean after confirming', async () => {
+  await page.getByTestId('nav-queue').click();
+  await page.getByTestId('queue-clean').click();
+  await page.getByTestId('confirm-yes').click();
+  await until(
+    'an empty queue',
+    async () => {
+      const counts = await Promise.all(['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) => page.getByTestId(`count-${s}`).locator('b').innerText()));
+      return counts.every((c) => c.trim() === '0');
+    },
+    15000,
+  );
 });
 
 await step('switch language to English and back', async () => {
