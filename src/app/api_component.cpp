@@ -7,32 +7,24 @@
 #include "api/keyword_routes.h"
 #include "api/openapi.h"
 #include "api/worker_routes.h"
-#include "app/connections.h"
 #include "app/metrics_component.h"
 #include "events/events_service.h"
 #include "http/cors.h"
 #include "http/server.h"
 #include "metrics/http_handler.h"
-#include "queue/bull/bull_queue.h"
-#include "redis/pool.h"
-#include "store/postgres/postgres_store.h"
 
 namespace crawler::app {
 namespace {
 
 class ApiComponent : public Component {
  public:
-  ApiComponent(const Config& config, std::vector<DependencyCheck> checks,
+  ApiComponent(const Config& config, Backends& backends, std::vector<DependencyCheck> checks,
                metrics::Registry& registry)
       : logger_("api"),
-        store_(std::make_shared<store::postgres::PostgresStore>(
-            std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
-                .url = config.database_url,
-                .size = static_cast<std::size_t>(config.database_pool_size)}))),
-        queue_(open_queue(config)),
+        store_(backends.store(static_cast<std::size_t>(config.database_pool_size))),
+        queue_(backends.queue()),
         router_(std::make_shared<http::Router>()),
-        redis_(open_redis_pool(config, 4)),
-        workers_(open_worker_registry(config, *redis_)),
+        workers_(backends.worker_registry()),
         metrics_(config.publisher_in_api
                      ? make_metrics_component(config, *queue_, *workers_, registry)
                      : nullptr),
@@ -89,10 +81,9 @@ class ApiComponent : public Component {
  private:
   log::Logger logger_;
   std::shared_ptr<store::Store> store_;
-  std::unique_ptr<queue::Queue> queue_;
+  std::shared_ptr<queue::Queue> queue_;
   std::shared_ptr<http::Router> router_;
-  std::unique_ptr<redis::Pool> redis_;
-  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::shared_ptr<metrics::WorkerRegistry> workers_;
   std::unique_ptr<Component> metrics_;
   std::unique_ptr<api::QueueHistory> history_;  // the dashboard's last hour of queue samples
   std::unique_ptr<http::Server> server_;
@@ -101,10 +92,10 @@ class ApiComponent : public Component {
 
 }  // namespace
 
-std::unique_ptr<Component> make_api_component(const Config& config,
+std::unique_ptr<Component> make_api_component(const Config& config, Backends& backends,
                                               std::vector<DependencyCheck> checks,
                                               metrics::Registry& registry) {
-  return std::make_unique<ApiComponent>(config, std::move(checks), registry);
+  return std::make_unique<ApiComponent>(config, backends, std::move(checks), registry);
 }
 
 }  // namespace crawler::app

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "app/backends.h"
 #include "app/component.h"
 #include "app/config.h"
 #include "app/health.h"
@@ -13,7 +14,7 @@
 
 namespace crawler::app {
 
-std::unique_ptr<Component> make_api_component(const Config& config,
+std::unique_ptr<Component> make_api_component(const Config& config, Backends& backends,
                                               std::vector<DependencyCheck> checks,
                                               metrics::Registry& registry);
 

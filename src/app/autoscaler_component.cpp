@@ -11,7 +11,6 @@
 #include <mutex>
 #include <thread>
 
-#include "app/connections.h"
 #include "app/http_component.h"
 #include "scaling/policy.h"
 
@@ -28,7 +27,7 @@ struct Child {
 
 class AutoscalerComponent : public Component {
  public:
-  AutoscalerComponent(const Config& config, metrics::Registry& registry)
+  AutoscalerComponent(const Config& config, Backends& backends, metrics::Registry& registry)
       : logger_("autoscaler"),
         period_(config.autoscaler_period),
         concurrency_(config.worker_concurrency),
@@ -41,8 +40,9 @@ class AutoscalerComponent : public Component {
     min_ = policy.min_capacity;
     max_ = policy.max_capacity;
     engine_ = std::make_unique<scaling::PolicyEngine>(std::move(policy));
-    queue_ = open_queue(config);
-    server_ = make_role_http_component(config, "autoscaler", config.autoscaler_port, registry,
+    queue_ = backends.queue();
+    server_ = make_role_http_component(config, "autoscaler", config.autoscaler_port,
+                                       backends.readiness_checks(), registry,
                                        [this] { return health(); });
     registry.gauge_callback("crawling_autoscaler_workers", "Worker processes the autoscaler runs",
                             [this] { return static_cast<double>(workers()); });
@@ -238,7 +238,7 @@ class AutoscalerComponent : public Component {
   std::chrono::milliseconds shutdown_;
   int min_ = 0, max_ = 0;
   std::unique_ptr<scaling::PolicyEngine> engine_;
-  std::unique_ptr<queue::Queue> queue_;
+  std::shared_ptr<queue::Queue> queue_;
   std::unique_ptr<HttpComponent> server_;
 
   mutable std::mutex mutex_;
@@ -255,9 +255,9 @@ class AutoscalerComponent : public Component {
 
 }  // namespace
 
-std::unique_ptr<Component> make_autoscaler_component(const Config& config,
+std::unique_ptr<Component> make_autoscaler_component(const Config& config, Backends& backends,
                                                      metrics::Registry& registry) {
-  return std::make_unique<AutoscalerComponent>(config, registry);
+  return std::make_unique<AutoscalerComponent>(config, backends, registry);
 }
 
 }  // namespace crawler::app

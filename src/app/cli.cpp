@@ -41,6 +41,9 @@ Command parse_command_line(int argc, const char* const* argv) {
       "Each flag can also be given as the environment variable shown, or in a .env file.\n"
       "Precedence: flag > environment > .env > default. Empty values count as unset.\n"
       "Examples:\n"
+      "  crawler                           every role in one process; without DATABASE_URL and\n"
+      "                                    REDIS_URL everything is kept in DATA_DIR/crawler.db\n"
+      "  crawler --demo                    the same with a local sample search site and keywords\n"
       "  crawler --process=api,ws          REST + real-time events on PORT\n"
       "  crawler --process=worker          what the seed's ECS task runs\n"
       "  crawler migrate                   apply database migrations and exit\n");
@@ -58,6 +61,11 @@ Command parse_command_line(int argc, const char* const* argv) {
     app.add_option(flag, flag_values[std::string(s.name)], describe_setting(s))
         ->type_name(metavar(s));
   }
+  bool demo = false;
+  app.add_flag("--demo", demo,
+               "also serve the sample search site on a free port, allow it as a crawl target and "
+               "seed a few keywords that rank there: rankings and live events within seconds, no "
+               "internet needed");
   std::string env_file = ".env";
   app.add_option("--env-file", env_file,
                  "read variables from this file if it exists [default: .env]");
@@ -143,6 +151,12 @@ Command parse_command_line(int argc, const char* const* argv) {
       sources.dotenv = parse_dotenv(text.str());
     }
     cmd.config = load_config(sources);
+    cmd.config.demo = demo;
+    if (cmd.kind == Command::Kind::run)
+      if (auto errors = run_config_errors(cmd.config); !errors.empty()) {
+        errors.pop_back();
+        throw ConfigError(errors);
+      }
   } catch (const std::exception& e) {
     std::cerr << "crawler: invalid configuration:\n" << e.what() << "\n";
     cmd.kind = Command::Kind::exit;

@@ -142,9 +142,9 @@ std::vector<Setting> make_settings() {
       S{"DATABASE_URL",
         "database-url",
         {},
-        "postgresql://postgres@127.0.0.1:5432/crawler",
+        "",
         "postgresql://user:password@host:port/db[?sslmode=require]",
-        "PostgreSQL",
+        "PostgreSQL (with REDIS_URL; both unset: embedded mode in DATA_DIR)",
         true,
         [](Config& c, std::string_view v) {
           if (auto err = store::postgres::validate_url(v)) throw std::invalid_argument(*err);
@@ -163,14 +163,23 @@ std::vector<Setting> make_settings() {
       S{"REDIS_URL",
         "redis-url",
         {},
-        "redis://127.0.0.1:6379",
+        "",
         "redis://[user:password@]host:port[/db] or rediss:// (TLS)",
-        "Redis (Bull queue)",
+        "Redis for the Bull queue (with DATABASE_URL; both unset: embedded mode in DATA_DIR)",
         true,
         [](Config& c, std::string_view v) {
           redis::parse_url(v);  // throws std::invalid_argument naming what is wrong
           c.redis_url = v;
         }},
+      S{"DATA_DIR",
+        "data-dir",
+        {},
+        "./data",
+        "a directory (created if missing)",
+        "embedded mode (DATABASE_URL and REDIS_URL unset): the directory of crawler.db, the one "
+        "SQLite file holding keywords, rankings, bulk searches and the queue",
+        false,
+        [](Config& c, std::string_view v) { c.data_dir = v; }},
       S{"QUEUE_PREFIX",
         "queue-prefix",
         {},
@@ -523,6 +532,35 @@ std::optional<std::string> process_env(std::string_view name) {
   const char* v = std::getenv(std::string(name).c_str());
   if (!v) return std::nullopt;
   return std::string(v);
+}
+
+std::string run_config_errors(const Config& config) {
+  std::string errors;
+  const auto& roles = config.roles;
+  const bool uses_store =
+      roles.contains(Role::api) || roles.contains(Role::worker) || roles.contains(Role::scheduler);
+  if (config.redis_url.empty() && !config.database_url.empty())
+    errors +=
+        "DATABASE_URL is set but REDIS_URL is not: set both (PostgreSQL and Redis) or neither "
+        "(embedded mode: one SQLite file in DATA_DIR)\n";
+  if (!config.redis_url.empty() && config.database_url.empty() && uses_store)
+    errors += "REDIS_URL is set but DATABASE_URL is not: --process=" + describe(roles) +
+              " needs PostgreSQL too (or unset both for embedded mode: one SQLite file in "
+              "DATA_DIR)\n";
+  if (!config.embedded()) return errors;
+  // Embedded mode keeps the queue and the store in one process: a process that only works or
+  // only schedules would have no one to share them with.
+  if (!roles.contains(Role::api))
+    errors += "--process=" + describe(roles) +
+              " without DATABASE_URL and REDIS_URL: embedded mode keeps the queue and the store "
+              "in this one process, so it must run the api role too (use --process=all), or set "
+              "DATABASE_URL and REDIS_URL to run roles in separate processes\n";
+  for (Role r : {Role::autoscaler, Role::publisher})
+    if (roles.contains(r))
+      errors += "--process=" + describe(roles) + ": the " + describe({r}) +
+                " role needs Redis (REDIS_URL and DATABASE_URL); embedded mode runs api, ws, "
+                "scheduler and worker in one process\n";
+  return errors;
 }
 
 Config load_config(const ConfigSources& sources) {

@@ -36,9 +36,15 @@ struct Config {
   std::optional<int> autoscaler_max;  // default: the policy file's MaxCapacity, at most 16 here
   std::chrono::milliseconds autoscaler_period{60000};
 
+  // Both set: server mode (PostgreSQL + Redis). Both unset: embedded mode, everything in one
+  // SQLite file under data_dir (app/backends.h). load_config() refuses one without the other.
   std::string database_url;
   int database_pool_size = 10;
   std::string redis_url;
+  std::string data_dir = "./data";
+  bool embedded() const { return database_url.empty() && redis_url.empty(); }
+  // --demo: also serve the sample search site, allow it as a crawl target and seed keywords.
+  bool demo = false;
   std::string queue_prefix = "bull";  // "{bull}" for Redis Cluster
   std::string queue_name = "crawl-jobs";
 
@@ -103,6 +109,12 @@ struct ConfigSources {
 
 // Throws ConfigError listing every invalid value (one per line).
 Config load_config(const ConfigSources& sources);
+
+// What running roles (not a subcommand) additionally needs: REDIS_URL, plus DATABASE_URL for
+// the roles that use the store (api, worker, scheduler); or neither (embedded mode, which must
+// run the api role and neither the autoscaler nor the publisher). One line per problem; empty
+// when fine. (`migrate` needs only DATABASE_URL, `queue` and `loadtest` only REDIS_URL.)
+std::string run_config_errors(const Config& config);
 
 // The crawl stage's configuration (crawl/config.h) from these settings. Throws
 // std::invalid_argument naming the variable (load_config() has already checked it).

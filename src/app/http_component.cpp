@@ -3,23 +3,14 @@
 #include "metrics/http_handler.h"
 
 namespace crawler::app {
-namespace {
-
-constexpr std::chrono::milliseconds kProbeTimeout{2000};
-
-}  // namespace
-
-std::vector<DependencyCheck> dependency_checks(const Config& config) {
-  return {redis_check(config.redis_url, kProbeTimeout),
-          postgres_check(config.database_url, kProbeTimeout)};
-}
 
 std::unique_ptr<HttpComponent> make_role_http_component(const Config& config, std::string name,
                                                         std::uint16_t port,
+                                                        std::vector<DependencyCheck> checks,
                                                         metrics::Registry& registry,
                                                         HealthDetails details) {
   auto router = std::make_shared<http::Router>();
-  add_health_routes(*router, dependency_checks(config), std::move(details));
+  add_health_routes(*router, std::move(checks), std::move(details));
   router->get("/metrics",
               [&registry](http::Request&) { return metrics::metrics_response(registry); });
   http::ServerOptions options;

@@ -27,13 +27,12 @@ class HttpComponent : public Component {
   http::Server server_;
 };
 
-// Probes of the process's dependencies (Redis, PostgreSQL) for /ready.
-std::vector<DependencyCheck> dependency_checks(const Config& config);
-
 // The server of a role without REST routes (scheduler, worker-only): /health (with the
 // role's details), /ready and /metrics of the whole process.
+// `checks`: the process's dependencies for /ready (Backends::readiness_checks()).
 std::unique_ptr<HttpComponent> make_role_http_component(const Config& config, std::string name,
                                                         std::uint16_t port,
+                                                        std::vector<DependencyCheck> checks,
                                                         metrics::Registry& registry,
                                                         HealthDetails details = {});
 

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <thread>
 
-#include "app/connections.h"
+#include "app/backends.h"
 #include "queue/job_options.h"
 #include "worker/job_data.h"
 
@@ -32,9 +32,9 @@ int run_loadtest(const Config& config, const LoadtestOptions& o) {
     return 2;
   }
   try {
-    auto queue = open_queue(config);
-    auto pool = open_redis_pool(config, 2);
-    auto registry = open_worker_registry(config, *pool);
+    auto backends = Backends::open(config);
+    auto queue = backends->queue();
+    auto registry = backends->worker_registry();
     const auto before = queue->get_job_counts();
     const std::string run = std::to_string(now_ms());
     std::vector<queue::NewJob> jobs;

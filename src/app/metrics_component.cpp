@@ -1,14 +1,10 @@
 #include "app/metrics_component.h"
 
-#include "app/connections.h"
 #include "metrics/cloudwatch.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/credentials.h"
 #include "metrics/publisher.h"
 #include "metrics/queue_sampler.h"
-#include "queue/bull/bull_queue.h"
-#include "redis/pool.h"
-#include "redis/url.h"
 
 namespace crawler::app {
 namespace {
@@ -67,10 +63,9 @@ class MetricsComponent : public Component {
 // Owns the queue and Redis connections the metrics component reads.
 class PublisherComponent : public Component {
  public:
-  PublisherComponent(const Config& config, metrics::Registry& registry)
-      : queue_(open_queue(config)),
-        redis_(open_redis_pool(config, 2)),
-        workers_(open_worker_registry(config, *redis_)),
+  PublisherComponent(const Config& config, Backends& backends, metrics::Registry& registry)
+      : queue_(backends.queue()),
+        workers_(backends.worker_registry()),
         inner_(std::make_unique<MetricsComponent>(config, *queue_, *workers_, registry)) {}
 
   std::string_view name() const override { return "publisher"; }
@@ -78,17 +73,16 @@ class PublisherComponent : public Component {
   void stop(std::chrono::steady_clock::time_point deadline) override { inner_->stop(deadline); }
 
  private:
-  std::unique_ptr<queue::Queue> queue_;
-  std::unique_ptr<redis::Pool> redis_;
-  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::shared_ptr<queue::Queue> queue_;
+  std::shared_ptr<metrics::WorkerRegistry> workers_;
   std::unique_ptr<MetricsComponent> inner_;
 };
 
 }  // namespace
 
-std::unique_ptr<Component> make_publisher_component(const Config& config,
+std::unique_ptr<Component> make_publisher_component(const Config& config, Backends& backends,
                                                     metrics::Registry& registry) {
-  return std::make_unique<PublisherComponent>(config, registry);
+  return std::make_unique<PublisherComponent>(config, backends, registry);
 }
 
 std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Queue& queue,

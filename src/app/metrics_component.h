@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "app/backends.h"
 #include "app/component.h"
 #include "app/config.h"
 #include "metrics/registry.h"
@@ -21,7 +22,7 @@ std::unique_ptr<Component> make_metrics_component(const Config& config, queue::Q
 
 // The `publisher` role (METRICS_PUBLISHER=separate): the same, with its own queue and Redis
 // connections, in a process that serves no API.
-std::unique_ptr<Component> make_publisher_component(const Config& config,
+std::unique_ptr<Component> make_publisher_component(const Config& config, Backends& backends,
                                                     metrics::Registry& registry);
 
 }  // namespace crawler::app

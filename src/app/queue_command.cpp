@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/connections.h"
+#include "app/backends.h"
 
 namespace crawler::app {
 namespace {
@@ -51,11 +51,13 @@ int run_queue_command(const Config& config, const QueueCommand& c) {
     if (!grace) return usage("clean needs --older-than like 90s, 30m, 1h or 7d");
   }
   try {
-    auto queue = open_queue(config);
-    const std::string where = config.queue_prefix + ":" + config.queue_name;
+    auto backends = Backends::open(config);
+    auto queue = backends->queue();
+    const std::string where = config.embedded() ? config.queue_name + " in " + backends->describe()
+                                                : config.queue_prefix + ":" + config.queue_name;
     if (c.action == "stats") {
-      auto pool = open_redis_pool(config, 1);
-      auto fleet = open_worker_registry(config, *pool)->summary();
+      // Embedded: workers live in the server process and are not visible from here.
+      auto fleet = backends->worker_registry()->summary();
       const auto n = queue->get_job_counts();
       std::printf(
           "queue %s%s\n  waiting %lld\n  active %lld\n  delayed %lld\n  paused %lld\n"

@@ -4,14 +4,12 @@
 
 #include <random>
 
-#include "app/connections.h"
 #include "app/http_component.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/queue_sampler.h"
 #include "metrics/worker_registry.h"
 #include "scheduler/enqueue_due.h"
 #include "scheduler/ticker.h"
-#include "store/postgres/postgres_store.h"
 
 namespace crawler::app {
 namespace {
@@ -31,20 +29,14 @@ std::string lease_holder() {
 
 class SchedulerComponent : public Component {
  public:
-  SchedulerComponent(const Config& config, metrics::Registry& registry)
+  SchedulerComponent(const Config& config, Backends& backends, metrics::Registry& registry)
       : metrics_(registry), ticker_schedule_(config.scheduler_cron) {
-    store_ =
-        std::make_shared<store::postgres::PostgresStore>(std::make_shared<store::postgres::Pool>(
-            store::postgres::PoolOptions{.url = config.database_url, .size = 2}));
-    queue_ = open_queue(config);
-    redis_ = open_redis_pool(config, 3);
-    const std::string base = config.queue_prefix + ":" + config.queue_name + ":scheduler:";
-    lease_ = std::make_unique<scheduler::LeaderLease>(*redis_, base + "leader", lease_holder(),
-                                                      config.scheduler_lease);
+    store_ = backends.store(2);
+    queue_ = backends.queue();
+    coordination_ = backends.scheduler_coordination(lease_holder());
     scheduler::EnqueueOptions enqueue{.interval = config.scheduler_interval};
     ticker_ = std::make_shared<scheduler::Ticker>(
-        scheduler::CronSchedule::parse(config.scheduler_cron, config.scheduler_tz), *redis_,
-        *lease_, scheduler::TickerOptions{.last_tick_key = base + "last-tick"},
+        scheduler::CronSchedule::parse(config.scheduler_cron, config.scheduler_tz), *coordination_,
         [this, enqueue](std::chrono::system_clock::time_point) {
           auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
               std::chrono::system_clock::now());
@@ -56,7 +48,8 @@ class SchedulerComponent : public Component {
     sampler_ = std::make_unique<metrics::QueueSampler>(
         *queue_, metrics_.queue_jobs,
         metrics::QueueSamplerOptions{.interval = config.queue_sample_interval});
-    server_ = make_role_http_component(config, "scheduler", config.scheduler_port, registry,
+    server_ = make_role_http_component(config, "scheduler", config.scheduler_port,
+                                       backends.readiness_checks(), registry,
                                        [this] { return health(); });
   }
 
@@ -123,9 +116,8 @@ class SchedulerComponent : public Component {
   metrics::CrawlerMetrics metrics_;
   std::string ticker_schedule_;
   std::shared_ptr<store::Store> store_;
-  std::unique_ptr<queue::Queue> queue_;
-  std::unique_ptr<redis::Pool> redis_;
-  std::unique_ptr<scheduler::LeaderLease> lease_;
+  std::shared_ptr<queue::Queue> queue_;
+  std::unique_ptr<scheduler::Coordination> coordination_;
   std::shared_ptr<scheduler::Ticker> ticker_;
   std::unique_ptr<metrics::QueueSampler> sampler_;
   std::unique_ptr<HttpComponent> server_;
@@ -133,9 +125,9 @@ class SchedulerComponent : public Component {
 
 }  // namespace
 
-std::unique_ptr<Component> make_scheduler_component(const Config& config,
+std::unique_ptr<Component> make_scheduler_component(const Config& config, Backends& backends,
                                                     metrics::Registry& registry) {
-  return std::make_unique<SchedulerComponent>(config, registry);
+  return std::make_unique<SchedulerComponent>(config, backends, registry);
 }
 
 }  // namespace crawler::app

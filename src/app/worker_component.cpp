@@ -2,16 +2,11 @@
 
 #include <unistd.h>
 
-#include "app/connections.h"
 #include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "crawl/http_fetcher.h"
-#include "crawl/rate_limiter.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/worker_registry.h"
-#include "queue/bull/bull_queue.h"
-#include "redis/pool.h"
-#include "store/postgres/postgres_store.h"
 #include "worker/processor.h"
 
 namespace crawler::app {
@@ -36,14 +31,11 @@ crawl::browser::BrowserFetcherOptions browser_options(const Config& config,
 
 class WorkerComponent : public Component {
  public:
-  WorkerComponent(const Config& config, metrics::Registry& registry)
+  WorkerComponent(const Config& config, Backends& backends, metrics::Registry& registry)
       : logger_("worker"), metrics_(registry) {
     auto crawl = crawl::crawl_config_from_env(crawl_lookup(config));
-    store_ = std::make_shared<store::postgres::PostgresStore>(
-        std::make_shared<store::postgres::Pool>(store::postgres::PoolOptions{
-            .url = config.database_url,
-            .size = static_cast<std::size_t>(config.worker_concurrency) + 1}));
-    queue_ = open_queue(config);
+    store_ = backends.store(static_cast<std::size_t>(config.worker_concurrency) + 1);
+    queue_ = backends.queue();
     fetcher_ = std::make_unique<crawl::HttpFetcher>(crawl.http);
 
     worker::ProcessorOptions options;
@@ -53,12 +45,9 @@ class WorkerComponent : public Component {
     options.metrics = &metrics_;
     for (const auto& type : config.crawl_profiles)
       if (const auto* p = crawl::find_profile(crawl.profiles, type)) options.profiles.push_back(*p);
-    redis_ = open_redis_pool(config, static_cast<std::size_t>(config.worker_concurrency) + 2);
     if (crawl.rate_per_host > 0) {
-      limiter_ = std::make_unique<crawl::RateLimiter>(
-          *redis_, crawl::RateLimiterOptions{.rate_per_second = crawl.rate_per_host,
-                                             .burst = crawl.rate_burst,
-                                             .key_prefix = config.queue_prefix + ":crawl-rate:"});
+      limiter_ = backends.host_gate(crawl::RateLimiterOptions{
+          .rate_per_second = crawl.rate_per_host, .burst = crawl.rate_burst});
       options.crawl.gate = limiter_.get();
     }
     // The browser is launched on the first job that needs it, not here: an auto-mode worker
@@ -73,8 +62,8 @@ class WorkerComponent : public Component {
         worker_options, [this](queue::JobContext& job) { return processor_->process(job); });
     concurrency_ = config.worker_concurrency;
 
-    // Announce this worker in Redis (GET /api/workers, the backlog-per-worker metric).
-    workers_ = open_worker_registry(config, *redis_);
+    // Announce this worker (GET /api/workers, the backlog-per-worker metric).
+    workers_ = backends.worker_registry();
     metrics::WorkerInfo info;
     info.host = metrics::local_hostname();
     info.pid = static_cast<std::int64_t>(::getpid());
@@ -118,22 +107,21 @@ class WorkerComponent : public Component {
   metrics::CrawlerMetrics metrics_;
   int concurrency_ = 1;
   std::shared_ptr<store::Store> store_;
-  std::unique_ptr<queue::Queue> queue_;
+  std::shared_ptr<queue::Queue> queue_;
   std::unique_ptr<crawl::HttpFetcher> fetcher_;
   std::unique_ptr<crawl::browser::BrowserFetcher> browser_;
-  std::unique_ptr<redis::Pool> redis_;
-  std::unique_ptr<crawl::RateLimiter> limiter_;
+  std::shared_ptr<crawl::HostGate> limiter_;
   std::unique_ptr<worker::CrawlProcessor> processor_;
   std::unique_ptr<queue::Worker> worker_;
-  std::unique_ptr<metrics::WorkerRegistry> workers_;
+  std::shared_ptr<metrics::WorkerRegistry> workers_;
   std::unique_ptr<metrics::WorkerHeartbeat> heartbeat_;
 };
 
 }  // namespace
 
-std::unique_ptr<Component> make_worker_component(const Config& config,
+std::unique_ptr<Component> make_worker_component(const Config& config, Backends& backends,
                                                  metrics::Registry& registry) {
-  return std::make_unique<WorkerComponent>(config, registry);
+  return std::make_unique<WorkerComponent>(config, backends, registry);
 }
 
 }  // namespace crawler::app

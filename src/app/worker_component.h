@@ -6,12 +6,14 @@
 
 #include <memory>
 
+#include "app/backends.h"
 #include "app/component.h"
 #include "app/config.h"
 #include "metrics/registry.h"
 
 namespace crawler::app {
 
-std::unique_ptr<Component> make_worker_component(const Config& config, metrics::Registry& registry);
+std::unique_ptr<Component> make_worker_component(const Config& config, Backends& backends,
+                                                 metrics::Registry& registry);
 
 }  // namespace crawler::app

@@ -4,8 +4,10 @@
 // passes no gate at all.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
+#include <thread>
 
 namespace crawler::crawl {
 
@@ -16,5 +18,19 @@ class HostGate {
   // first (false, without waiting for nothing). May throw if its backend fails.
   virtual bool acquire(std::string_view host, std::chrono::steady_clock::time_point deadline) = 0;
 };
+
+// The acquire() of a gate built on a single attempt: `attempt()` returns zero when granted,
+// else how long to wait before the next attempt can succeed. Sleeps at most `max_sleep` at a
+// time (to re-check), and gives up (false) as soon as the wait would pass `deadline`.
+template <typename Attempt>
+bool acquire_by_attempts(Attempt&& attempt, std::chrono::steady_clock::time_point deadline,
+                         std::chrono::steady_clock::duration max_sleep) {
+  for (;;) {
+    const std::chrono::microseconds wait = attempt();
+    if (wait.count() == 0) return true;
+    if (std::chrono::steady_clock::now() + wait > deadline) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(wait, max_sleep));
+  }
+}
 
 }  // namespace crawler::crawl

@@ -79,14 +79,7 @@ std::chrono::microseconds RateLimiter::try_acquire(std::string_view host) {
 }
 
 bool RateLimiter::acquire(std::string_view host, std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    const auto wait = try_acquire(host);
-    if (wait.count() == 0) return true;
-    const auto now = std::chrono::steady_clock::now();
-    if (now + wait > deadline) return false;
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(wait, options_.max_sleep));
-  }
+  return acquire_by_attempts([&] { return try_acquire(host); }, deadline, options_.max_sleep);
 }
 
 }  // namespace crawler::crawl

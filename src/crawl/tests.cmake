@@ -15,6 +15,7 @@ if(NOT TARGET crawl_unit_test)
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_css_xpath_test.cpp
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_extract_test.cpp
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_rank_test.cpp
+      ${PROJECT_SOURCE_DIR}/tests/unit/crawl_local_rate_limiter_test.cpp
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_ssrf_test.cpp
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_proxy_test.cpp
       ${PROJECT_SOURCE_DIR}/tests/unit/crawl_step_test.cpp

@@ -22,6 +22,12 @@ std::int64_t to_int(const std::string& s) {
   return v;
 }
 
+void sort_oldest_first(std::vector<WorkerInfo>& workers) {
+  std::sort(workers.begin(), workers.end(), [](const WorkerInfo& a, const WorkerInfo& b) {
+    return a.started_at != b.started_at ? a.started_at < b.started_at : a.id < b.id;
+  });
+}
+
 void check(const redis::Reply& r, const char* what) {
   if (r.is_error()) throw redis::Error(std::string(what) + ": " + r.str());
 }
@@ -44,8 +50,7 @@ std::string local_hostname() {
   return buf;
 }
 
-WorkerRegistry::WorkerRegistry(redis::Pool& pool, WorkerRegistryOptions options)
-    : pool_(pool), options_(std::move(options)) {
+WorkerRegistry::WorkerRegistry(WorkerRegistryOptions options) : options_(std::move(options)) {
   if (options_.heartbeat_interval <= std::chrono::milliseconds::zero() ||
       options_.ttl_multiplier < 1)
     throw std::invalid_argument("WorkerRegistry: heartbeat interval and multiplier must be > 0");
@@ -55,12 +60,15 @@ std::chrono::milliseconds WorkerRegistry::ttl() const {
   return options_.heartbeat_interval * options_.ttl_multiplier;
 }
 
-std::string WorkerRegistry::index_key() const { return options_.key_base + ":workers:index"; }
-std::string WorkerRegistry::worker_key(const std::string& id) const {
+RedisWorkerRegistry::RedisWorkerRegistry(redis::Pool& pool, WorkerRegistryOptions options)
+    : WorkerRegistry(std::move(options)), pool_(pool) {}
+
+std::string RedisWorkerRegistry::index_key() const { return options_.key_base + ":workers:index"; }
+std::string RedisWorkerRegistry::worker_key(const std::string& id) const {
   return options_.key_base + ":workers:" + id;
 }
 
-void WorkerRegistry::announce(WorkerInfo info) {
+void RedisWorkerRegistry::announce(WorkerInfo info) {
   if (info.id.empty()) throw std::invalid_argument("WorkerRegistry::announce: empty id");
   info.heartbeat = now_ms();
   const std::string key = worker_key(info.id);
@@ -95,12 +103,12 @@ void WorkerRegistry::announce(WorkerInfo info) {
   for (const auto& r : replies) check(r, "announce");
 }
 
-void WorkerRegistry::remove(const std::string& id) {
+void RedisWorkerRegistry::remove(const std::string& id) {
   auto replies = pool_.pipeline({{"DEL", worker_key(id)}, {"ZREM", index_key(), id}});
   for (const auto& r : replies) check(r, "remove");
 }
 
-std::vector<WorkerInfo> WorkerRegistry::list_live() {
+std::vector<WorkerInfo> RedisWorkerRegistry::list_live() {
   const std::int64_t cutoff = now_ms() - ttl().count();
   auto first =
       pool_.pipeline({{"ZREMRANGEBYSCORE", index_key(), "-inf", "(" + std::to_string(cutoff)},
@@ -151,9 +159,7 @@ std::vector<WorkerInfo> WorkerRegistry::list_live() {
     out.push_back(std::move(w));
   }
   if (gone.size() > 2) check(pool_.command(gone), "prune workers");
-  std::sort(out.begin(), out.end(), [](const WorkerInfo& a, const WorkerInfo& b) {
-    return a.started_at != b.started_at ? a.started_at < b.started_at : a.id < b.id;
-  });
+  sort_oldest_first(out);
   return out;
 }
 
@@ -165,6 +171,33 @@ FleetSummary WorkerRegistry::summary() {
     s.busy_slots += w.busy;
   }
   return s;
+}
+
+LocalWorkerRegistry::LocalWorkerRegistry(WorkerRegistryOptions options)
+    : WorkerRegistry(std::move(options)) {}
+
+void LocalWorkerRegistry::announce(WorkerInfo info) {
+  if (info.id.empty()) throw std::invalid_argument("WorkerRegistry::announce: empty id");
+  info.heartbeat = now_ms();
+  std::lock_guard lock(mutex_);
+  workers_[info.id] = std::move(info);
+}
+
+void LocalWorkerRegistry::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  workers_.erase(id);
+}
+
+std::vector<WorkerInfo> LocalWorkerRegistry::list_live() {
+  const auto oldest = now_ms() - ttl().count();
+  std::vector<WorkerInfo> out;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(workers_, [&](const auto& entry) { return entry.second.heartbeat < oldest; });
+    for (const auto& [id, w] : workers_) out.push_back(w);
+  }
+  sort_oldest_first(out);
+  return out;
 }
 
 WorkerHeartbeat::WorkerHeartbeat(WorkerRegistry& registry, WorkerInfo info, Refresh refresh)

@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -68,29 +69,60 @@ struct WorkerRegistryOptions {
   int ttl_multiplier = 3;
 };
 
+// Where workers announce themselves; the api role lists them. Two implementations: Redis
+// (below, the fleet) and in memory (LocalWorkerRegistry, embedded mode: every worker is in
+// the process).
 class WorkerRegistry {
  public:
-  // `pool` must outlive the registry. Throws std::invalid_argument for a non-positive
-  // interval or multiplier.
-  WorkerRegistry(redis::Pool& pool, WorkerRegistryOptions options);
+  // Throws std::invalid_argument for a non-positive interval or multiplier.
+  explicit WorkerRegistry(WorkerRegistryOptions options);
+  virtual ~WorkerRegistry() = default;
 
   std::chrono::milliseconds ttl() const;
   const WorkerRegistryOptions& options() const { return options_; }
-  std::string index_key() const;
-  std::string worker_key(const std::string& id) const;
 
-  // Writes (or refreshes) the worker's entry with heartbeat = now. Throws redis errors.
-  void announce(WorkerInfo info);
-  // Removes the entry at once (graceful shutdown). Throws redis errors.
-  void remove(const std::string& id);
-  // Live workers, oldest started first; prunes dead index entries. Throws redis errors.
-  std::vector<WorkerInfo> list_live();
+  // Writes (or refreshes) the worker's entry with heartbeat = now.
+  virtual void announce(WorkerInfo info) = 0;
+  // Removes the entry at once (graceful shutdown).
+  virtual void remove(const std::string& id) = 0;
+  // Live workers (heartbeat within the ttl), oldest started first.
+  virtual std::vector<WorkerInfo> list_live() = 0;
   // Totals over list_live().
   FleetSummary summary();
 
+ protected:
+  WorkerRegistryOptions options_;
+};
+
+// The fleet's registry in Redis (keys and design above). Throws redis errors.
+class RedisWorkerRegistry final : public WorkerRegistry {
+ public:
+  // `pool` must outlive the registry.
+  RedisWorkerRegistry(redis::Pool& pool, WorkerRegistryOptions options);
+
+  std::string index_key() const;
+  std::string worker_key(const std::string& id) const;
+
+  void announce(WorkerInfo info) override;
+  void remove(const std::string& id) override;
+  // Also prunes dead index entries.
+  std::vector<WorkerInfo> list_live() override;
+
  private:
   redis::Pool& pool_;
-  WorkerRegistryOptions options_;
+};
+
+// One process's registry, in memory: the same entries, ttl and order as the Redis one.
+class LocalWorkerRegistry final : public WorkerRegistry {
+ public:
+  explicit LocalWorkerRegistry(WorkerRegistryOptions options);
+  void announce(WorkerInfo info) override;
+  void remove(const std::string& id) override;
+  std::vector<WorkerInfo> list_live() override;
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, WorkerInfo> workers_;
 };
 
 // The worker side: announces `info` every heartbeat interval, on its own thread, after

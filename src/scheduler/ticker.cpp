@@ -1,15 +1,9 @@
 #include "scheduler/ticker.h"
 
-#include "redis/errors.h"
-
 namespace crawler::scheduler {
 namespace {
 
 using SysClock = std::chrono::system_clock;
-
-std::int64_t to_ms(SysClock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 CronSchedule::TimePoint to_seconds(SysClock::time_point t) {
   return std::chrono::time_point_cast<std::chrono::seconds>(t);
@@ -17,13 +11,8 @@ CronSchedule::TimePoint to_seconds(SysClock::time_point t) {
 
 }  // namespace
 
-Ticker::Ticker(CronSchedule schedule, redis::Pool& pool, LeaderLease& lease, TickerOptions options,
-               TickFunction tick)
-    : schedule_(std::move(schedule)),
-      pool_(pool),
-      lease_(lease),
-      options_(std::move(options)),
-      tick_(std::move(tick)) {}
+Ticker::Ticker(CronSchedule schedule, Coordination& coordination, TickFunction tick)
+    : schedule_(std::move(schedule)), lease_(coordination), tick_(std::move(tick)) {}
 
 Ticker::~Ticker() {
   {
@@ -80,7 +69,8 @@ void Ticker::lease_loop() {
     try {
       holds = lease_.acquire_or_renew();
     } catch (const std::exception& e) {
-      if (leader_) logger_.warn("lost Redis: following", {{"error", std::string_view(e.what())}});
+      if (leader_)
+        logger_.warn("lost the lease backend: following", {{"error", std::string_view(e.what())}});
     }
     const bool was = leader_.exchange(holds);
     if (holds && !was) {
@@ -98,9 +88,9 @@ void Ticker::lease_loop() {
 
 bool Ticker::catch_up_due(SysClock::time_point now) {
   try {
-    auto reply = pool_.command({"GET", options_.last_tick_key});
-    if (!reply.is_string()) return false;  // never ticked: wait for the schedule
-    const auto last = SysClock::time_point(std::chrono::milliseconds(std::stoll(reply.str())));
+    const auto recorded = lease_.last_tick();
+    if (!recorded) return false;  // never ticked: wait for the schedule
+    const auto last = *recorded;
     // A firing time came and went since the last recorded tick.
     return schedule_.next(to_seconds(last)) <= now;
   } catch (const std::exception& e) {
@@ -160,7 +150,7 @@ void Ticker::run_tick(SysClock::time_point nominal, bool catch_up) {
     ticking_ = true;
   }
   try {
-    pool_.command({"SET", options_.last_tick_key, std::to_string(to_ms(started))});
+    lease_.record_tick(started);
   } catch (const std::exception& e) {
     logger_.warn("could not record the tick", {{"error", std::string_view(e.what())}});
   }

@@ -7,7 +7,7 @@
 //     renew period). A replica that cannot reach Redis counts itself a follower.
 //   - Overlap: ticks run on the tick thread, one at a time. Firing times that pass while a
 //     tick is still running are skipped and counted, never stacked up behind it.
-//   - Catch-up: the start of every tick is recorded in Redis (`last_tick_key`). A replica
+//   - Catch-up: the start of every tick is recorded (Coordination::record_tick). A replica
 //     that becomes leader and finds that a firing time passed since the recorded tick
 //     (downtime, or a failover gap) runs one tick at once — one, however many were missed.
 //     With no record at all (first deployment) it waits for the schedule.
@@ -27,9 +27,8 @@
 #include <thread>
 
 #include "core/log.h"
-#include "redis/pool.h"
+#include "scheduler/coordination.h"
 #include "scheduler/cron.h"
-#include "scheduler/leader_lease.h"
 
 namespace crawler::scheduler {
 
@@ -40,10 +39,6 @@ struct TickResult {
 
 // Called with the tick's nominal time (the cron firing time, or now for a catch-up tick).
 using TickFunction = std::function<TickResult(std::chrono::system_clock::time_point)>;
-
-struct TickerOptions {
-  std::string last_tick_key;  // e.g. "<prefix>:<queue>:scheduler:last-tick"
-};
 
 struct TickerStatus {
   bool leader = false;
@@ -60,9 +55,8 @@ struct TickerStatus {
 
 class Ticker {
  public:
-  // `pool` and `lease` must outlive the ticker.
-  Ticker(CronSchedule schedule, redis::Pool& pool, LeaderLease& lease, TickerOptions options,
-         TickFunction tick);
+  // `coordination` must outlive the ticker.
+  Ticker(CronSchedule schedule, Coordination& coordination, TickFunction tick);
   ~Ticker();
   Ticker(const Ticker&) = delete;
   Ticker& operator=(const Ticker&) = delete;
@@ -85,9 +79,7 @@ class Ticker {
   bool sleep_until(std::chrono::system_clock::time_point until);
 
   CronSchedule schedule_;
-  redis::Pool& pool_;
-  LeaderLease& lease_;
-  TickerOptions options_;
+  Coordination& lease_;
   TickFunction tick_;
   log::Logger logger_{"scheduler"};
 

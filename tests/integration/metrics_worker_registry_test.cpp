@@ -37,7 +37,7 @@ class MetricsWorkerRegistry : public ::testing::Test {
 };
 
 TEST_F(MetricsWorkerRegistry, AnnounceListAndSummary) {
-  WorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 5s});
+  RedisWorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 5s});
   auto a = info("host-a", 4, 1);
   a.jobs_completed = 10;
   a.jobs_failed = 2;
@@ -68,7 +68,7 @@ TEST_F(MetricsWorkerRegistry, AnnounceListAndSummary) {
 }
 
 TEST_F(MetricsWorkerRegistry, DeadWorkerExpires) {
-  WorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 100ms});
+  RedisWorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 100ms});
   reg.announce(info("dies", 1, 0));
   EXPECT_EQ(reg.list_live().size(), 1u);
   std::this_thread::sleep_for(450ms);  // > 3 × 100 ms without a heartbeat
@@ -77,7 +77,7 @@ TEST_F(MetricsWorkerRegistry, DeadWorkerExpires) {
 }
 
 TEST_F(MetricsWorkerRegistry, HeartbeatKeepsAliveAndStopRemoves) {
-  WorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 100ms});
+  RedisWorkerRegistry reg(*pool_, {.key_base = base_, .heartbeat_interval = 100ms});
   std::atomic<int> busy{0};
   WorkerHeartbeat hb(reg, info("beats", 3, 0), [&](WorkerInfo& w) { w.busy = busy.load(); });
   hb.start();

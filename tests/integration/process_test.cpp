@@ -171,7 +171,9 @@ TEST(Process, DotEnvFileIsReadAndEnvironmentWins) {
   EXPECT_NE(r.output.find("LOG_LEVEL (.env)='loud'"), std::string::npos) << r.output;
   // The environment overrides the file's bad value; the file's PORT is used.
   Crawler crawler({"--process=api", "--env-file", (dir.path() / "app.env").string()},
-                  {{"LOG_LEVEL", "debug"}, {"REDIS_URL", SharedServices::get().redis_url()}});
+                  {{"LOG_LEVEL", "debug"},
+                   {"REDIS_URL", SharedServices::get().redis_url()},
+                   {"DATABASE_URL", SharedServices::get().fresh_database_url()}});
   EXPECT_TRUE(poll_until([&] { return answers(port, "/health", 200); }, 20s)) << crawler.log();
 }
 
@@ -204,7 +206,9 @@ TEST(Process, PortInUseFailsStartupClearly) {
   RedisServer redis;
   redis.start();
   auto r = run_crawler({"--process=api"},
-                       {{"PORT", std::to_string(redis.port())}, {"REDIS_URL", redis.url()}});
+                       {{"PORT", std::to_string(redis.port())},
+                        {"REDIS_URL", redis.url()},
+                        {"DATABASE_URL", "postgresql://postgres@127.0.0.1:1/unused"}});
   EXPECT_EQ(r.status, ExitStatus::from_exit_code(1)) << r.output;
   EXPECT_NE(r.output.find("cannot listen"), std::string::npos) << r.output;
 }

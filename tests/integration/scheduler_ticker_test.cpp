@@ -30,6 +30,7 @@ std::int64_t now_ms() {
 struct Replica {
   redis::Pool pool;
   LeaderLease lease;
+  RedisCoordination coordination;
   std::atomic<int> ticks{0};
   std::atomic<int> running{0};
   std::atomic<int> max_running{0};
@@ -41,11 +42,10 @@ struct Replica {
       : pool(redis::PoolOptions{.endpoint = redis::parse_url(SharedServices::get().redis_url()),
                                 .max_connections = 3}),
         lease(pool, base + "leader", name, ttl),
+        coordination(pool, lease, base + "last-tick"),
         tick_time(tick_duration),
         ticker(
-            CronSchedule::parse(cron), pool, lease,
-            TickerOptions{.last_tick_key = base + "last-tick"},
-            [this](std::chrono::system_clock::time_point) {
+            CronSchedule::parse(cron), coordination, [this](std::chrono::system_clock::time_point) {
               int now_running = ++running;
               int seen = max_running.load();
               while (now_running > seen && !max_running.compare_exchange_weak(seen, now_running)) {
