@@ -106,6 +106,7 @@ export function WorkersPage() {
         ) : (
           <span class="muted">–</span>
         )}
+        <p class="muted small">{t('scaling_note')}</p>
       </div>
     </section>
   );
