@@ -112,14 +112,13 @@ ScalingAdvice advise(const scaling::ScalingConfig& config, const std::vector<Min
   advice.desired = current_workers;
   if (minutes.empty()) return advice;
   scaling::PolicyEngine engine(config);
-  int capacity = current_workers;
   for (std::size_t i = 0; i < minutes.size(); ++i) {
     const auto& m = minutes[i];
     std::map<std::string, double> metrics{{"QueueWaitingJobs", m.queue_waiting_jobs},
                                           {"QueueBacklogPerWorker", m.backlog_per_worker}};
     auto decision =
         engine.on_datapoint(scaling::Seconds(m.minute_ms / 1000), metrics, current_workers);
-    if (i + 1 == minutes.size() && decision && decision->desired != capacity) {
+    if (i + 1 == minutes.size() && decision && decision->desired != current_workers) {
       advice.desired = decision->desired;
       advice.policy = decision->policy;
     }
