@@ -38,11 +38,33 @@ export function KeywordsPage() {
     return () => clearTimeout(id);
   }, [page, limit, sortBy, order, search, tag]);
 
-  // Live: a check finished for a row on this page → update it in place, without a reload.
+  // Live: a check in progress shows its progress; when it finishes the row updates in place,
+  // without a reload.
+  const [checking, setChecking] = useState<Record<number, number>>({});
+  const doneChecking = (id: number) =>
+    setChecking((c) => {
+      const n = { ...c };
+      delete n[id];
+      return n;
+    });
+  useEffect(() => {
+    const offs = [
+      on('job_progress', (e) => {
+        const p = typeof e.progress === 'number' ? e.progress : Number(e.progress);
+        if (e.keywordId == null || !Number.isFinite(p) || p >= 100) return;
+        const id = e.keywordId;
+        setChecking((c) => ({ ...c, [id]: p }));
+        setTimeout(() => doneChecking(id), 120_000); // events are at most once: never stuck
+      }),
+      on('job_failed', (e) => e.keywordId != null && doneChecking(e.keywordId)),
+    ];
+    return () => offs.forEach((f) => f());
+  }, []);
   useEffect(
     () =>
       on('rank_updated', async (e) => {
         const id = e.keywordId;
+        if (id != null) doneChecking(id);
         if (id == null || !rowsRef.current.some((k) => k.id === id)) return;
         setRows((rs) => rs.map((k) => (k.id === id ? { ...k, last_rank: e.rank, last_checked_at: e.timestamp } : k)));
         setFlash((f) => new Set(f).add(id));
@@ -184,6 +206,11 @@ export function KeywordsPage() {
                   </td>
                   <td class="time" data-testid="kw-checked">
                     {k.last_checked_at ? fmtTime(k.last_checked_at) : <span class="muted">{t('never')}</span>}
+                    {checking[k.id] !== undefined && (
+                      <span class="checking" data-testid="kw-checking">
+                        {' '}⟳ {checking[k.id]}%
+                      </span>
+                    )}
                   </td>
                   <td class="row-actions">
                     <button class="icon" title={t('check_now')} aria-label={t('check_now')} onClick={() => checkNow([k.id])}>
