@@ -4,6 +4,8 @@ import { fmtTime, t, type Key } from './i18n';
 import { toast } from './toasts';
 import { Confirm, Pager, Progress, usePoll } from './ui';
 
+// The search's own status ("processing", "completed", ...) in the page's language.
+const statusWord = (st: string) => (['pending', 'processing', 'completed', 'cached', 'failed'].includes(st) ? t(`st_${st}` as Key) : st);
 const pct = (s: BulkSearch) => (s.total_count ? (100 * s.completed_count) / s.total_count : 100);
 
 export function BulkPage() {
@@ -86,7 +88,7 @@ export function BulkPage() {
                 <td class="num">
                   {s.completed_count}/{s.total_count}
                 </td>
-                <td>{s.status}</td>
+                <td>{statusWord(s.status)}</td>
                 <td class="row-actions">
                   <button class="icon" title={t('export')} data-testid="bulk-export" onClick={() => download(`/api/bulk-searches/${s.id}/export`, `bulk-search-${s.id}.xlsx`).catch((e) => toast('error', e.message))}>
                     ⇩
@@ -149,7 +151,7 @@ export function BulkDetail(props: { id: number }) {
       <div class="detail-progress">
         <Progress value={pct(s)} testid="bulk-detail-progress" />
         <span>
-          {s.completed_count}/{s.total_count} · {s.status}
+          {s.completed_count}/{s.total_count} · {statusWord(s.status)}
         </span>
       </div>
       <div class="toolbar">
