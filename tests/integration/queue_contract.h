@@ -10,10 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "queue/job_options.h"
@@ -28,6 +30,34 @@ struct QueueStorage {
   std::string consumer_backend;  // queue_test_consumer's <backend> argument
   std::string consumer_prefix;   // and its <prefix>
 };
+
+// A job with a custom id and the crawler's default options (attempts 3, backoff, trimming).
+inline NewJob job_with_id(const std::string& id, int priority = 100, std::string data = "{}") {
+  NewJob j;
+  j.data = std::move(data);
+  j.opts = crawler_default_job_options();
+  j.opts.job_id = id;
+  j.opts.priority = priority;
+  return j;
+}
+
+// A started worker (`concurrency` slots, one job per fetch) whose handler counts itself in
+// `running` and holds its job until told cancelled(), then fails: only a stop past its
+// deadline ends its jobs.
+inline std::unique_ptr<Worker> start_worker_until_cancelled(Queue& q, int concurrency,
+                                                            std::atomic<int>& running) {
+  WorkerOptions w;
+  w.concurrency = concurrency;
+  w.drain_block = std::chrono::milliseconds(100);
+  w.fetch_batch = 1;
+  auto worker = q.make_worker(w, [&running](JobContext& ctx) -> std::string {
+    ++running;
+    while (!ctx.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    throw std::runtime_error("cancelled");
+  });
+  worker->start();
+  return worker;
+}
 
 struct QueueBackend {
   std::string name;
@@ -45,14 +75,8 @@ class QueueContract : public ::testing::TestWithParam<QueueBackend> {
 
   std::shared_ptr<Queue> open() { return storage_.open(); }
 
-  // A job with a custom id and the crawler's default options.
   static NewJob job(const std::string& id, int priority = 100, std::string data = "{}") {
-    NewJob j;
-    j.data = std::move(data);
-    j.opts = crawler_default_job_options();
-    j.opts.job_id = id;
-    j.opts.priority = priority;
-    return j;
+    return job_with_id(id, priority, std::move(data));
   }
 
   static WorkerOptions quick(int concurrency = 1) {

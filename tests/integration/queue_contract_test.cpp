@@ -466,14 +466,7 @@ TEST_P(QueueContract, RetryLaterWaitsAtLeastTheDelayAsked) {
 TEST_P(QueueContract, StopPastTheDeadlineHandsUnfinishedJobsBack) {
   queue_->add_bulk({job("slow-1", 0), job("slow-2", 0), job("later", 0)});
   std::atomic<int> running{0};
-  auto w = quick(2);
-  w.fetch_batch = 1;
-  auto worker = queue_->make_worker(w, [&](JobContext& ctx) -> std::string {
-    ++running;
-    while (!ctx.cancelled()) std::this_thread::sleep_for(5ms);
-    throw std::runtime_error("cancelled");
-  });
-  worker->start();
+  auto worker = start_worker_until_cancelled(*queue_, 2, running);
   ASSERT_TRUE(poll_until([&] { return running == 2; }, 10s));
   EXPECT_TRUE(worker->stop(300ms));  // nothing finishes: both are handed back
   EXPECT_EQ(worker->stats().handed_back, 2);

@@ -11,6 +11,7 @@
 
 #include "queue/bull/bull_queue.h"
 #include "queue/job_options.h"
+#include "queue_contract.h"
 #include "redis/connection.h"
 #include "redis/url.h"
 #include "support/poll.h"
@@ -36,12 +37,7 @@ class QueueSchedulingTest : public ::testing::Test {
   std::unique_ptr<Queue> open() { return bull::open_bull_queue(options_); }
 
   static NewJob job(const std::string& id, int priority = 100, std::string data = "{}") {
-    NewJob j;
-    j.data = std::move(data);
-    j.opts = crawler_default_job_options();
-    j.opts.job_id = id;
-    j.opts.priority = priority;
-    return j;
+    return testing::job_with_id(id, priority, std::move(data));
   }
 
   redis::Reply redis_command(const std::vector<std::string>& cmd) {
@@ -77,16 +73,7 @@ TEST_F(QueueSchedulingTest, ClaimedAndStuckJobsAreSkippedAndReplaced) {
 TEST_F(QueueSchedulingTest, HandBackLeavesNoLockAndNoStalledMark) {
   queue_->add_bulk({job("slow-1", 0), job("slow-2", 0), job("later", 0)});
   std::atomic<int> running{0};
-  WorkerOptions w;
-  w.concurrency = 2;
-  w.drain_block = 100ms;
-  w.fetch_batch = 1;
-  auto worker = queue_->make_worker(w, [&](JobContext& ctx) -> std::string {
-    ++running;
-    while (!ctx.cancelled()) std::this_thread::sleep_for(5ms);
-    throw std::runtime_error("cancelled");
-  });
-  worker->start();
+  auto worker = testing::start_worker_until_cancelled(*queue_, 2, running);
   ASSERT_TRUE(poll_until([&] { return running == 2; }, 10s));
   EXPECT_TRUE(worker->stop(300ms));
   for (const char* id : {"slow-1", "slow-2"})

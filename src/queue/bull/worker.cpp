@@ -51,6 +51,7 @@
 #include "queue/bull/opts_json.h"
 #include "queue/bull/redis_link.h"
 #include "queue/bull/score.h"
+#include "queue/try_outcome.h"
 #include "redis/errors.h"
 
 namespace crawler::queue::bull {
@@ -59,15 +60,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-struct Outcome {
+struct Outcome : TryOutcome {
   std::size_t slot = 0;
   // The job itself, not just its slot: by the time the dispatcher records the outcome the
   // slot may already hold the next job.
   Job job;
-  bool ok = false;
-  bool final = false;                       // fail without retry (bad data)
-  std::string value;                        // return value JSON, or failure reason
-  std::optional<milliseconds> retry_after;  // the handler's RetryLater delay
 };
 
 struct Slot {
@@ -235,34 +232,10 @@ class BullWorker final : public Worker {
   }
 
   Outcome run_handler(std::size_t index, const Job& job, const Slot& slot) {
+    Context ctx(*this, job, slot);
     Outcome out;
+    static_cast<TryOutcome&>(out) = run_try(handler_, ctx);
     out.slot = index;
-    boost::json::error_code ec;
-    boost::json::parse(job.data, ec);
-    if (ec) {
-      out.final = true;
-      out.value = "job data is not valid JSON (" + ec.message() + ")";
-      return out;
-    }
-    try {
-      Context ctx(*this, job, slot);
-      out.value = handler_(ctx);
-      if (out.value.empty()) out.value = "null";
-      ec = {};
-      boost::json::parse(out.value, ec);
-      if (ec) {
-        out.value = "handler returned a value that is not JSON (" + ec.message() + ")";
-        return out;
-      }
-      out.ok = true;
-    } catch (const RetryLater& e) {
-      out.value = e.what();
-      out.retry_after = e.delay();
-    } catch (const std::exception& e) {
-      out.value = e.what();
-    } catch (...) {
-      out.value = "handler threw a non-standard exception";
-    }
     return out;
   }
 
@@ -487,10 +460,8 @@ class BullWorker final : public Worker {
     std::string action = "failed";
     std::string extra = std::to_string(job.opts.remove_on_fail.count());
     std::optional<Clock::time_point> promote_at;
-    if (!o.final && attempts_made < job.opts.attempts) {
-      auto delay = backoff_delay(job.opts.backoff, attempts_made);
-      if (o.retry_after) delay = std::max(delay.value_or(milliseconds(0)), *o.retry_after);
-      if (delay && delay->count() > 0) {
+    if (auto delay = retry_delay(job, attempts_made, o)) {
+      if (delay->count() > 0) {
         action = "delayed";
         extra = std::to_string(delayed_score(now_ms() + delay->count(), id_low_bits(job.id)));
         promote_at = Clock::now() + *delay;

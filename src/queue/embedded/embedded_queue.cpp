@@ -41,6 +41,7 @@
 #include <thread>
 
 #include "queue/embedded/job_table.h"
+#include "queue/try_outcome.h"
 #include "sqlite/database.h"
 
 namespace crawler::queue::embedded {
@@ -337,45 +338,12 @@ class EmbeddedWorker : public Worker {
     }
   }
 
-  struct Outcome {
-    bool ok = false;
-    bool final = false;  // no retry whatever the attempts say
-    std::string value;   // return value JSON, or the failure reason
-    std::optional<milliseconds> retry_after;
-  };
-
-  Outcome run_handler(const Job& job, Slot& slot) {
-    Outcome out;
-    boost::json::error_code ec;
-    boost::json::parse(job.data, ec);
-    if (ec) {
-      out.final = true;
-      out.value = "job data is not valid JSON (" + ec.message() + ")";
-      return out;
-    }
-    try {
-      Context ctx(*this, job, slot);
-      out.value = handler_(ctx);
-      if (out.value.empty()) out.value = "null";
-      ec = {};
-      boost::json::parse(out.value, ec);
-      if (ec) {
-        out.value = "handler returned a value that is not JSON (" + ec.message() + ")";
-        return out;
-      }
-      out.ok = true;
-    } catch (const RetryLater& e) {
-      out.value = e.what();
-      out.retry_after = e.delay();
-    } catch (const std::exception& e) {
-      out.value = e.what();
-    } catch (...) {
-      out.value = "handler threw a non-standard exception";
-    }
-    return out;
+  TryOutcome run_handler(const Job& job, Slot& slot) {
+    Context ctx(*this, job, slot);
+    return run_try(handler_, ctx);
   }
 
-  void record(Slot& slot, Job job, Outcome out) {
+  void record(Slot& slot, Job job, TryOutcome out) {
     bool drop = false;
     {
       std::lock_guard lock(mutex_);
@@ -397,13 +365,11 @@ class EmbeddedWorker : public Worker {
         } else {
           job.attempts_made += 1;
           FailAction action;
-          const bool retry = !out.final && job.attempts_made < job.opts.attempts;
+          const auto delay = retry_delay(job, job.attempts_made, out);
+          const bool retry = delay.has_value();
           if (retry) {
-            auto delay =
-                backoff_delay(job.opts.backoff, job.attempts_made).value_or(milliseconds(0));
-            if (out.retry_after) delay = std::max(delay, *out.retry_after);
-            action.kind = delay.count() > 0 ? FailAction::Kind::delayed : FailAction::Kind::retry;
-            action.due_at = now_ms() + delay.count();
+            action.kind = delay->count() > 0 ? FailAction::Kind::delayed : FailAction::Kind::retry;
+            action.due_at = now_ms() + delay->count();
           }
           if (core_->with_table(
                   [&](JobTable& t) { return t.fail(job, out.value, action, now_ms()); }) &&

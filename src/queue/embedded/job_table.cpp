@@ -38,27 +38,6 @@ std::vector<std::string> parse_stacktrace(const std::string& text) {
   return out;
 }
 
-// The states as stored. `stuck` does not exist here: a job is always in exactly one state.
-const char* stored(JobState s) {
-  switch (s) {
-    case JobState::waiting:
-      return "waiting";
-    case JobState::active:
-      return "active";
-    case JobState::completed:
-      return "completed";
-    case JobState::failed:
-      return "failed";
-    case JobState::delayed:
-      return "delayed";
-    case JobState::paused:
-      return "paused";
-    case JobState::stuck:
-      return "stuck";
-  }
-  return "stuck";
-}
-
 // ORDER BY of each state for get_jobs(asc = true); Bull's order for its lists and zsets:
 // waiting/paused by place in line (next to run first), active by start, delayed by due time,
 // completed/failed by finishing time.
@@ -143,6 +122,18 @@ JobTable::Place JobTable::place_for(const JobOptions& opts, bool head) {
   if (head || (opts.lifo && opts.priority == 0)) return {0, 0, -seq};
   if (opts.priority > 0) return {1, opts.priority, seq};
   return {2, 0, seq};
+}
+
+void JobTable::put_in_line(const std::string& id, const Place& place, std::string_view also_set) {
+  db_.prepare("UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6" +
+              std::string(also_set) + " WHERE queue = ?1 AND id = ?2")
+      .bind(1, queue_)
+      .bind(2, id)
+      .bind(3, paused() ? "paused" : "waiting")
+      .bind(4, place.lane)
+      .bind(5, place.ord_priority)
+      .bind(6, place.seq)
+      .run();
 }
 
 std::string JobTable::insert(const NewJob& job, std::int64_t now) {
@@ -312,7 +303,7 @@ std::vector<Job> JobTable::list(const std::vector<JobState>& states, std::int64_
     if (st == JobState::stuck) continue;
     // Redis's range rules: negative indexes count from the end, both ends inclusive.
     auto& count = db_.prepare("SELECT count(*) FROM queue_jobs WHERE queue = ?1 AND state = ?2");
-    count.bind(1, queue_).bind(2, stored(st));
+    count.bind(1, queue_).bind(2, std::string(to_string(st)));
     count.step();
     const std::int64_t n = count.int64(0);
     count.reset();
@@ -323,7 +314,7 @@ std::vector<Job> JobTable::list(const std::vector<JobState>& states, std::int64_
     if (n == 0 || from > to) continue;
     auto& s = db_.prepare(
         select_from("AND state = ?2 ORDER BY " + order_of(st, asc) + " LIMIT ?3 OFFSET ?4"));
-    s.bind(1, queue_).bind(2, stored(st)).bind(3, to - from + 1).bind(4, from);
+    s.bind(1, queue_).bind(2, std::string(to_string(st))).bind(3, to - from + 1).bind(4, from);
     while (s.step()) out.push_back(read_job(s));
   }
   return out;
@@ -351,20 +342,10 @@ void JobTable::retry(const std::string& id) {
   if (!job) throw JobNotFound("job " + id + " not found");
   if (state(id) != JobState::failed)
     throw InvalidJobState("job " + id + " is not failed, cannot be retried");
-  auto place = place_for(job->opts, false);
   // As Bull's reprocessJob: back in line, finishedOn/processedOn/failedReason cleared,
   // attemptsMade kept.
-  db_.prepare(
-         "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6, "
-         "finished_on = NULL, processed_on = NULL, failed_reason = NULL "
-         "WHERE queue = ?1 AND id = ?2")
-      .bind(1, queue_)
-      .bind(2, id)
-      .bind(3, paused() ? "paused" : "waiting")
-      .bind(4, place.lane)
-      .bind(5, place.ord_priority)
-      .bind(6, place.seq)
-      .run();
+  put_in_line(id, place_for(job->opts, false),
+              ", finished_on = NULL, processed_on = NULL, failed_reason = NULL");
   tx.commit();
 }
 
@@ -373,17 +354,7 @@ void JobTable::promote(const std::string& id) {
   auto job = get(id);
   if (!job || state(id) != JobState::delayed)
     throw InvalidJobState("job " + id + " is not in the delayed state");
-  auto place = place_for(job->opts, false);
-  db_.prepare(
-         "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6, due_at = NULL, "
-         "delay = 0 WHERE queue = ?1 AND id = ?2")
-      .bind(1, queue_)
-      .bind(2, id)
-      .bind(3, paused() ? "paused" : "waiting")
-      .bind(4, place.lane)
-      .bind(5, place.ord_priority)
-      .bind(6, place.seq)
-      .run();
+  put_in_line(id, place_for(job->opts, false), ", due_at = NULL, delay = 0");
   tx.commit();
 }
 
@@ -396,7 +367,10 @@ std::vector<std::string> JobTable::clean(std::int64_t older_than, JobState st, s
       "SELECT id FROM queue_jobs WHERE queue = ?1 AND state = ?2 AND "
       "coalesce(finished_on, processed_on, timestamp) < ?3 "
       "ORDER BY coalesce(finished_on, processed_on, timestamp), seq LIMIT ?4");
-  s.bind(1, queue_).bind(2, stored(st)).bind(3, older_than).bind(4, limit > 0 ? limit : -1);
+  s.bind(1, queue_)
+      .bind(2, std::string(to_string(st)))
+      .bind(3, older_than)
+      .bind(4, limit > 0 ? limit : -1);
   while (s.step()) ids.push_back(s.text(0));
   s.reset();
   for (const auto& id : ids) {
@@ -470,23 +444,9 @@ std::optional<Job> JobTable::take_next(std::int64_t now) {
     s.bind(1, queue_).bind(2, now);
     while (s.step()) due.push_back(s.text(0));
   }
-  const bool is_paused = paused();
-  for (const auto& id : due) {
-    auto job = get(id);
-    auto place = place_for(job->opts, false);
-    db_.prepare(
-           "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6, "
-           "due_at = NULL WHERE queue = ?1 AND id = ?2")
-        .bind(1, queue_)
-        .bind(2, id)
-        .bind(3, is_paused ? "paused" : "waiting")
-        .bind(4, place.lane)
-        .bind(5, place.ord_priority)
-        .bind(6, place.seq)
-        .run();
-  }
+  for (const auto& id : due) put_in_line(id, place_for(get(id)->opts, false), ", due_at = NULL");
   std::optional<Job> out;
-  if (!is_paused) {
+  if (!paused()) {
     auto& s =
         db_.prepare(select_from("AND state = 'waiting' ORDER BY lane, ord_priority, seq LIMIT 1"));
     s.bind(1, queue_);
@@ -582,20 +542,9 @@ bool JobTable::fail(const Job& job, const std::string& reason, const FailAction&
           .bind(3, action.due_at)
           .run();
       break;
-    case FailAction::Kind::retry: {
-      auto place = place_for(job.opts, false);
-      db_.prepare(
-             "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6 "
-             "WHERE queue = ?1 AND id = ?2")
-          .bind(1, queue_)
-          .bind(2, job.id)
-          .bind(3, paused() ? "paused" : "waiting")
-          .bind(4, place.lane)
-          .bind(5, place.ord_priority)
-          .bind(6, place.seq)
-          .run();
+    case FailAction::Kind::retry:
+      put_in_line(job.id, place_for(job.opts, false), "");
       break;
-    }
   }
   tx.commit();
   return true;
@@ -604,17 +553,7 @@ bool JobTable::fail(const Job& job, const std::string& reason, const FailAction&
 void JobTable::hand_back(const std::string& id) {
   sqlite::Transaction tx(db_);
   if (state(id) != JobState::active) return;
-  auto place = place_for({}, true);
-  db_.prepare(
-         "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6, "
-         "processed_on = NULL WHERE queue = ?1 AND id = ?2")
-      .bind(1, queue_)
-      .bind(2, id)
-      .bind(3, paused() ? "paused" : "waiting")
-      .bind(4, place.lane)
-      .bind(5, place.ord_priority)
-      .bind(6, place.seq)
-      .run();
+  put_in_line(id, place_for({}, true), ", processed_on = NULL");
   tx.commit();
 }
 
@@ -629,7 +568,6 @@ std::vector<std::string> JobTable::recover_active(int max_stalled, std::int64_t 
     while (s.step()) active.emplace_back(s.text(0), s.int64(1));
   }
   std::vector<std::string> failed;
-  const bool is_paused = paused();
   for (const auto& [id, stalled] : active) {
     if (stalled + 1 > max_stalled) {
       auto job = get(id);
@@ -647,18 +585,8 @@ std::vector<std::string> JobTable::recover_active(int max_stalled, std::int64_t 
       failed.push_back(id);
       continue;
     }
-    auto place = place_for({}, true);
-    db_.prepare(
-           "UPDATE queue_jobs SET state = ?3, lane = ?4, ord_priority = ?5, seq = ?6, "
-           "stalled_count = ?7, processed_on = NULL WHERE queue = ?1 AND id = ?2")
-        .bind(1, queue_)
-        .bind(2, id)
-        .bind(3, is_paused ? "paused" : "waiting")
-        .bind(4, place.lane)
-        .bind(5, place.ord_priority)
-        .bind(6, place.seq)
-        .bind(7, stalled + 1)
-        .run();
+    put_in_line(id, place_for({}, true),
+                ", stalled_count = stalled_count + 1, processed_on = NULL");
   }
   tx.commit();
   return failed;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "queue/queue.h"
@@ -88,6 +89,9 @@ class JobTable {
   };
   std::int64_t next_counter(const char* column);
   Place place_for(const JobOptions& opts, bool head);
+  // Moves a job to waiting (paused when the queue is) at `place`; `also_set` adds
+  // ", column = value" assignments.
+  void put_in_line(const std::string& id, const Place& place, std::string_view also_set);
   std::string insert(const NewJob& job, std::int64_t now);
   void trim_finished(const char* state, std::int64_t keep);
   Job read_job(sqlite::Statement& row);

@@ -18,16 +18,10 @@
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/rows.h"
 #include "store/postgres/transaction.h"
+#include "store/validation.h"
 
 namespace crawler::store::postgres {
 namespace {
-
-void validate(const RankingWrite& w) {
-  if (w.job_id.empty()) throw std::invalid_argument("a ranking needs the job id");
-  if (w.rank_type != "AD" && w.rank_type != "ORGANIC")
-    throw std::invalid_argument("rank type must be AD or ORGANIC, got \"" + w.rank_type + "\"");
-  if (w.job_attempt < 0) throw std::invalid_argument("job attempt must not be negative");
-}
 
 // Row locks in a CTE are taken when the CTE is read; MATERIALIZED keeps k one scan that
 // both readers share. Under READ COMMITTED a row updated by a transaction that committed
@@ -88,7 +82,7 @@ bool record_for_keyword(Connection& conn, const RankingWrite& w, RankingWriteRes
 }  // namespace
 
 RankingWriteResult PostgresStore::record_ranking(const RankingWrite& w) {
-  validate(w);
+  check_ranking_write(w);
   RankingWriteResult result;
   auto conn = pool_->acquire();
   if (w.keyword_id && !w.bulk_search_keyword_id) {

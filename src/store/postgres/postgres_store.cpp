@@ -7,18 +7,13 @@
 #include "store/paging.h"
 #include "store/postgres/rows.h"
 #include "store/postgres/text_array.h"
+#include "store/validation.h"
 
 namespace crawler::store::postgres {
 namespace {
 
 using rows::kKeywordColumnsK;
 using rows::kRankingColumnsRK;
-
-void check_target_rank(const std::optional<int>& target_rank) {
-  if (target_rank && *target_rank < 1)
-    throw std::invalid_argument("target rank must be at least 1, got " +
-                                std::to_string(*target_rank));
-}
 
 // ORDER BY for each sort key, written against the alias `k`. Each matches one index of
 // migration 0002 (or keywords_created_at_idx) exactly, so a page is a short index scan.

@@ -10,16 +10,10 @@
 
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/validation.h"
 
 namespace crawler::store::sqlite {
 namespace {
-
-void validate(const RankingWrite& w) {
-  if (w.job_id.empty()) throw std::invalid_argument("a ranking needs the job id");
-  if (w.rank_type != "AD" && w.rank_type != "ORGANIC")
-    throw std::invalid_argument("rank type must be AD or ORGANIC, got \"" + w.rank_type + "\"");
-  if (w.job_attempt < 0) throw std::invalid_argument("job attempt must not be negative");
-}
 
 // Steps 1-4 for the keyword; false when this job's ranking was recorded before.
 bool record_for_keyword(sql::Database& db, const RankingWrite& w, RankingWriteResult& result) {
@@ -75,7 +69,7 @@ bool record_for_keyword(sql::Database& db, const RankingWrite& w, RankingWriteRe
 }  // namespace
 
 RankingWriteResult SqliteStore::record_ranking(const RankingWrite& w) {
-  validate(w);
+  check_ranking_write(w);
   return guarded("record_ranking", [&] {
     RankingWriteResult result;
     WriteTx tx(*pool_, write_mutex_);

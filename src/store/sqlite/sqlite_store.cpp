@@ -7,15 +7,10 @@
 #include "store/like.h"
 #include "store/paging.h"
 #include "store/sqlite/rows.h"
+#include "store/validation.h"
 
 namespace crawler::store::sqlite {
 namespace {
-
-void check_target_rank(const std::optional<int>& target_rank) {
-  if (target_rank && *target_rank < 1)
-    throw std::invalid_argument("target rank must be at least 1, got " +
-                                std::to_string(*target_rank));
-}
 
 // ORDER BY for each sort key against the alias `k`; each matches one index of schema.cpp.
 // NULLS LAST in both directions is spelled (x IS NULL) ASC first, which those indexes carry.
