@@ -102,13 +102,13 @@ export function LineChart(props: { x: number[]; series: { label: string; values:
         height: 220,
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, max * 1.2)] } },
         axes: [{}, { label: props.yLabel }],
-        series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22` }))],
+        series: [{ label: t('time') }, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}22` }))],
       },
       data,
       el,
     );
     return () => plot.current?.destroy();
-  }, [JSON.stringify(data)]);
+  }, [JSON.stringify(data), lang.get()]);
   useWidth(box, (w) => plot.current?.setSize({ width: w, height: 220 }));
   return <div class="chart" ref={box} data-testid={props.testid} data-points={props.x.length} />;
 }
