@@ -19,6 +19,7 @@ const { chromium } = require('playwright-core');
 
 const base = config.baseUrl.replace(/\/$/, '');
 const steps = [];
+let failurePage = null; // the page to photograph when a step fails
 const report = { steps, budget: null };
 mkdirSync(config.screenshots, { recursive: true });
 mkdirSync(config.downloads, { recursive: true });
@@ -33,6 +34,8 @@ async function step(name, fn) {
   } catch (e) {
     steps.push({ name, ok: false, ms: Date.now() - t0, detail: String(e?.stack ?? e) });
     console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+    // What the page showed when the step failed, beside the other screenshots.
+    await failurePage?.screenshot({ path: join(config.screenshots, `FAILED-${steps.length}.png`), fullPage: true }).catch(() => {});
     return undefined;
   }
 }
@@ -108,6 +111,7 @@ const browser = await chromium.launch({
 });
 const desktop = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', acceptDownloads: true });
 const page = await desktop.newPage();
+failurePage = page;
 page.setDefaultTimeout(30000);
 const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
