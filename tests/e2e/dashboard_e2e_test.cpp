@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -137,6 +138,7 @@ TEST(DashboardEndToEnd, KeywordsLiveRanksChartsBulkSearchAndQueueInChromium) {
       {"failKeyword", "sample:metadata:실패 키워드"},
       {"failUrl", "shop-1.example"},
       {"budgetBytes", 250 * 1024}};
+  std::filesystem::remove_all(CRAWLER_E2E_SCREENSHOTS);  // this run's pictures only
   auto config_file = dir.path() / "config.json";
   std::ofstream(config_file) << json::serialize(config);
 
