@@ -1,6 +1,7 @@
-// /api/keywords and /api/rankings over real HTTP against a real PostgreSQL: the original's
-// behaviour (envelope, status codes, sorting, search, tags) and the guards it lacked (types,
-// ranges, UTF-8, auth, CORS).
+// /api/keywords and /api/rankings over real HTTP: the original's behaviour (envelope, status
+// codes, sorting, search, tags) and the guards it lacked (types, ranges, UTF-8, auth, CORS).
+// The ApiKeywords suite runs twice: against PostgreSQL + Redis and in embedded mode (SQLite),
+// which must answer the same.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -13,10 +14,12 @@ namespace json = boost::json;
 
 namespace {
 
-class ApiKeywords : public ::testing::Test {
+class ApiKeywords : public ::testing::TestWithParam<Storage> {
  protected:
   // A fresh api process and database per test: no test sees another's rows.
-  void SetUp() override { server_ = std::make_unique<ApiServer>(); }
+  void SetUp() override {
+    server_ = std::make_unique<ApiServer>(std::map<std::string, std::string>{}, GetParam());
+  }
   void TearDown() override { server_.reset(); }
 
   static HttpResult call(const std::string& method, const std::string& path,
@@ -51,7 +54,11 @@ class ApiKeywords : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(ApiKeywords, CreateNormalisesTheUrlAndReturnsTheRow) {
+INSTANTIATE_TEST_SUITE_P(Storage, ApiKeywords,
+                         ::testing::Values(Storage::servers, Storage::embedded),
+                         [](const auto& param_info) { return to_string(param_info.param); });
+
+TEST_P(ApiKeywords, CreateNormalisesTheUrlAndReturnsTheRow) {
   auto r = call(
       "POST", "/api/keywords",
       R"({"keyword":"강남 맛집","url":"https://www.example.com/menu","tags":["food","seoul"],"targetRank":3})");
@@ -68,7 +75,7 @@ TEST_F(ApiKeywords, CreateNormalisesTheUrlAndReturnsTheRow) {
   EXPECT_TRUE(data["created_at"].as_string().ends_with("Z"));
 }
 
-TEST_F(ApiKeywords, DuplicateIs409WithTheExistingId) {
+TEST_P(ApiKeywords, DuplicateIs409WithTheExistingId) {
   auto id = add("coffee", "http://www.cafe.example");
   auto r = call("POST", "/api/keywords", R"({"keyword":"coffee","url":"https://cafe.example"})");
   EXPECT_EQ(r.status, 409) << r.body;
@@ -77,7 +84,7 @@ TEST_F(ApiKeywords, DuplicateIs409WithTheExistingId) {
   EXPECT_EQ(b["existingId"].as_int64(), id);
 }
 
-TEST_F(ApiKeywords, MissingOrInvalidInputIs400NamingTheProblem) {
+TEST_P(ApiKeywords, MissingOrInvalidInputIs400NamingTheProblem) {
   struct Case {
     std::string body, expect;
   };
@@ -105,7 +112,7 @@ TEST_F(ApiKeywords, MissingOrInvalidInputIs400NamingTheProblem) {
   EXPECT_EQ(list("").size(), 0u) << "nothing was written";
 }
 
-TEST_F(ApiKeywords, SqlMetacharactersAreJustText) {
+TEST_P(ApiKeywords, SqlMetacharactersAreJustText) {
   auto id = add("'; DROP TABLE keywords; --", "a.com");
   auto rows = list("?search=%27%3B%20DROP");
   ASSERT_EQ(rows.size(), 1u);
@@ -114,7 +121,7 @@ TEST_F(ApiKeywords, SqlMetacharactersAreJustText) {
   EXPECT_EQ(list("?search=_").size(), 0u) << "_ is literal, not a wildcard";
 }
 
-TEST_F(ApiKeywords, ListPaginatesSortsSearchesAndFiltersByTag) {
+TEST_P(ApiKeywords, ListPaginatesSortsSearchesAndFiltersByTag) {
   add("banana", "b.com", R"(,"tags":["fruit"])");
   add("apple", "a.com", R"(,"tags":["fruit","red"])");
   add("carrot", "shop.example/veg", R"(,"tags":["veg"])");
@@ -135,7 +142,7 @@ TEST_F(ApiKeywords, ListPaginatesSortsSearchesAndFiltersByTag) {
   EXPECT_EQ(keywords_of(list("?tag=red")), std::vector<std::string>{"apple"});
 }
 
-TEST_F(ApiKeywords, BadQueryParametersAre400) {
+TEST_P(ApiKeywords, BadQueryParametersAre400) {
   for (auto q : {"?page=0", "?page=-1", "?page=abc", "?limit=0", "?limit=100000", "?limit=1e3",
                  "?sortBy=id", "?order=up", "?search=%ff%fe", "?page=99999999999999999999"}) {
     auto r = call("GET", std::string("/api/keywords") + q);
@@ -143,7 +150,7 @@ TEST_F(ApiKeywords, BadQueryParametersAre400) {
   }
 }
 
-TEST_F(ApiKeywords, UpdateChangesOnlyTagsAndTargetRank) {
+TEST_P(ApiKeywords, UpdateChangesOnlyTagsAndTargetRank) {
   auto id = add("tea", "tea.example", R"(,"targetRank":5)");
   auto path = "/api/keywords/" + std::to_string(id);
   auto r = call("PUT", path, R"({"tags":["drink"],"keyword":"ignored","url":"ignored.com"})");
@@ -160,7 +167,7 @@ TEST_F(ApiKeywords, UpdateChangesOnlyTagsAndTargetRank) {
   EXPECT_EQ(call("PUT", path, R"({"targetRank":0})").status, 400);
 }
 
-TEST_F(ApiKeywords, DeleteIs404WhenAbsent) {
+TEST_P(ApiKeywords, DeleteIs404WhenAbsent) {
   auto id = add("gone", "gone.example");
   auto path = "/api/keywords/" + std::to_string(id);
   EXPECT_EQ(call("DELETE", path).status, 200);
@@ -168,7 +175,7 @@ TEST_F(ApiKeywords, DeleteIs404WhenAbsent) {
   EXPECT_EQ(call("DELETE", "/api/keywords/-3").status, 400);
 }
 
-TEST_F(ApiKeywords, RankingRoutesValidateAndAnswerLists) {
+TEST_P(ApiKeywords, RankingRoutesValidateAndAnswerLists) {
   auto id = add("history", "h.example");
   auto r = call("GET", "/api/rankings/" + std::to_string(id) + "/rankings");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -179,14 +186,14 @@ TEST_F(ApiKeywords, RankingRoutesValidateAndAnswerLists) {
   EXPECT_EQ(call("GET", "/api/rankings").status, 200);
 }
 
-TEST_F(ApiKeywords, UnknownRoutesAndMethods) {
+TEST_P(ApiKeywords, UnknownRoutesAndMethods) {
   EXPECT_EQ(call("GET", "/api/nothing").status, 404);
   auto r = call("PATCH", "/api/keywords");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(body_of(r)["success"], false);
 }
 
-TEST_F(ApiKeywords, OpenApiDocumentListsTheRoutes) {
+TEST_P(ApiKeywords, OpenApiDocumentListsTheRoutes) {
   auto r = call("GET", "/openapi.json");
   ASSERT_EQ(r.status, 200);
   auto doc = body_of(r);
@@ -197,7 +204,7 @@ TEST_F(ApiKeywords, OpenApiDocumentListsTheRoutes) {
   EXPECT_TRUE(paths.contains("/api/rankings/{keywordId}/rankings"));
 }
 
-TEST_F(ApiKeywords, SwaggerUiIsServed) {
+TEST_P(ApiKeywords, SwaggerUiIsServed) {
   auto page = call("GET", "/api-docs");
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
@@ -209,7 +216,7 @@ TEST_F(ApiKeywords, SwaggerUiIsServed) {
   EXPECT_EQ(call("GET", "/api-docs/nothing.js").status, 404);
 }
 
-TEST_F(ApiKeywords, CorsPreflightAndHeaders) {
+TEST_P(ApiKeywords, CorsPreflightAndHeaders) {
   auto r = call("OPTIONS", "/api/keywords", "",
                 {"Origin: http://client.example", "Access-Control-Request-Method: POST"});
   EXPECT_EQ(r.status, 204);

@@ -31,7 +31,12 @@ int start_port(std::map<std::string, std::string>& env) {
   return std::stoi(env["PORT"]);
 }
 
-std::map<std::string, std::string> api_env(std::map<std::string, std::string> env) {
+std::map<std::string, std::string> api_env(std::map<std::string, std::string> env, Storage storage,
+                                           const TempDir& data) {
+  if (storage == Storage::embedded) {
+    env["DATA_DIR"] = (data.path() / "data").string();
+    return env;
+  }
   env.try_emplace("REDIS_URL", SharedServices::get().redis_url());
   env.try_emplace("DATABASE_URL", SharedServices::get().fresh_database_url());
   return env;
@@ -50,8 +55,9 @@ std::string CrawlerProcess::log() const {
   return s.str();
 }
 
-ApiServer::ApiServer(std::map<std::string, std::string> extra_env)
-    : port(start_port(extra_env)), process({"--process=api"}, api_env(std::move(extra_env))) {
+ApiServer::ApiServer(std::map<std::string, std::string> extra_env, Storage storage)
+    : port(start_port(extra_env)),
+      process({"--process=api"}, api_env(std::move(extra_env), storage, data)) {
   bool ready =
       poll_until([&] { return http_get(url("/ready"), std::chrono::seconds(2)).status == 200; },
                  std::chrono::seconds(30));

@@ -20,11 +20,18 @@ struct CrawlerProcess {
   std::string log() const;
 };
 
-// An api process on a free port with a fresh database and the shared Redis; waits for /ready.
+// Where an ApiServer keeps its data: a fresh PostgreSQL database and the shared Redis, or
+// (embedded mode) a SQLite file in a fresh DATA_DIR.
+enum class Storage { servers, embedded };
+inline std::string to_string(Storage s) { return s == Storage::servers ? "servers" : "embedded"; }
+
+// An api process on a free port with fresh storage; waits for /ready.
 struct ApiServer {
   int port;
+  TempDir data;  // DATA_DIR in embedded mode
   CrawlerProcess process;
-  explicit ApiServer(std::map<std::string, std::string> extra_env = {});
+  explicit ApiServer(std::map<std::string, std::string> extra_env = {},
+                     Storage storage = Storage::servers);
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port) + path;
   }
