@@ -9,7 +9,9 @@
 #include "integration/http_client.h"
 #include "queue/bull/bull_queue.h"
 #include "support/poll.h"
+#include "support/ports.h"
 #include "support/services.h"
+#include "support/temp_dir.h"
 #include "xlsx/writer.h"
 
 using namespace crawler;
@@ -222,4 +224,48 @@ TEST_F(DashboardApi, ScalingShowsTheSamplesAndThePolicysAdvice) {
                     "/api/jobs/retry-failed", "/api/keywords/latest-ranks", "/api/keywords/import"})
     EXPECT_TRUE(doc["paths"].as_object().contains(path)) << path;
   EXPECT_EQ(http_request("GET", server_->url("/api/scaling")).status, 401);  // key required
+}
+
+// The README's run command (embedded mode, `crawler --demo`: no Redis, no PostgreSQL) serves the
+// dashboard and its routes the same way.
+TEST(DashboardEmbedded, TheDemoServesTheDashboardAndItsRoutes) {
+  TempDir dir;
+  int port = free_port();
+  CrawlerProcess process({"--demo"}, {{"PORT", std::to_string(port)},
+                                      {"SCHEDULER_PORT", std::to_string(free_port())},
+                                      {"DATA_DIR", (dir.path() / "data").string()},
+                                      {"METRICS_SINK", "none"},
+                                      {"WORKER_INTERVAL_MS", "0"}});
+  auto url = [&](const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  };
+  ASSERT_TRUE(poll_until([&] { return http_get(url("/ready"), 2s).status == 200; }, 30s))
+      << process.log();
+  auto page = http_get(url("/"));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("/assets/"), std::string::npos);
+
+  // The demo's keywords get checked; the latest ranks show them.
+  std::string ids;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto v = json::parse(http_get(url("/api/keywords?limit=50")).body);
+        ids.clear();
+        for (const auto& k : v.at("data").at("keywords").as_array()) {
+          if (k.at("last_checked_at").is_null()) return false;
+          ids += (ids.empty() ? "" : ",") + std::to_string(k.at("id").as_int64());
+        }
+        return !ids.empty();
+      },
+      30s))
+      << process.log();
+  auto latest = json::parse(http_get(url("/api/keywords/latest-ranks?ids=" + ids)).body);
+  for (const auto& [id, ranks] : latest.at("data").as_object())
+    EXPECT_FALSE(ranks.at("AD").is_null()) << id;
+
+  auto scaling = json::parse(http_get(url("/api/scaling")).body).at("data").as_object();
+  EXPECT_FALSE(scaling.at("samples").as_array().empty());
+  EXPECT_EQ(scaling.at("advice").at("current").as_int64(), 1);  // the process's own worker
+  auto jobs = http_get(url("/api/jobs/list?state=completed"));
+  EXPECT_EQ(jobs.status, 200) << jobs.body;
 }
