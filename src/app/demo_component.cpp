@@ -33,6 +33,9 @@ class DemoComponent : public Component {
     config.crawl_settings["SERP_AD_URL"] = site_.ad_url_template();
     config.crawl_settings["SERP_ORGANIC_URL"] = site_.organic_url_template();
     config.crawl_settings["CRAWL_ALLOW_PRIVATE"] = "1";
+    // The sample site's pages are static HTML: a target absent from one is simply not found,
+    // with no need of a browser (which a laptop may not have). CRAWL_MODE=browser still wins.
+    if (config.crawl_settings["CRAWL_MODE"] == "auto") config.crawl_settings["CRAWL_MODE"] = "http";
     config.crawl_profiles = {"AD", "ORGANIC"};
     logger_.info("demo: sample search site",
                  {{"url", "http://127.0.0.1:" + std::to_string(site_.port())}});

@@ -15,6 +15,7 @@
 #include "crawl/crawl.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/sample_site/site.h"
+#include "sample_profile.h"
 #include "support/forward_proxy.h"
 
 namespace crawler::crawl::browser {
@@ -74,10 +75,7 @@ class CrawlBrowserTest : public ::testing::Test {
     return o;
   }
   static Profile profile(std::string_view rank_type) {
-    auto profiles = default_profiles();
-    Profile p = *find_profile(profiles, rank_type);
-    p.url_template = rank_type == "AD" ? site_->ad_url_template() : site_->organic_url_template();
-    return p;
+    return crawler::testing::sample_profile(*site_, rank_type);
   }
   // A keyword and a domain the sample site ranks on `page`.
   static std::pair<std::string, std::string> ranked(site::Page page, int* rank) {

@@ -20,6 +20,7 @@
 #include "crawl/crawl.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/sample_site/site.h"
+#include "sample_profile.h"
 #include "support/forward_proxy.h"
 
 namespace crawler::crawl {
@@ -107,10 +108,7 @@ class CrawlFetchTest : public ::testing::Test {
     return o;
   }
   static Profile profile(std::string_view rank_type) {
-    auto profiles = default_profiles();
-    Profile p = *find_profile(profiles, rank_type);
-    p.url_template = rank_type == "AD" ? site_->ad_url_template() : site_->organic_url_template();
-    return p;
+    return crawler::testing::sample_profile(*site_, rank_type);
   }
   static site::Page page_of(std::string_view rank_type) {
     return rank_type == "AD" ? site::Page::ad : site::Page::organic;
