@@ -8,6 +8,7 @@
 #include "integration/crawler_process.h"
 #include "integration/http_client.h"
 #include "queue/bull/bull_queue.h"
+#include "queue/testing/finish_jobs.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
@@ -160,23 +161,8 @@ TEST_F(DashboardApi, FailedJobsAreListedWithReasonsAndRetried) {
     o.job_id = "job-" + std::to_string(i);
     q->add(i < 2 ? R"({"fail":true,"keyword":"k"})" : "{}", o);
   }
-  {
-    queue::WorkerOptions w;
-    w.drain_block = 100ms;
-    auto worker = q->make_worker(w, [](queue::JobContext& ctx) -> std::string {
-      if (ctx.job().data.find("fail") != std::string::npos)
-        throw std::runtime_error("HTTP 500 from the search page");
-      return "{}";
-    });
-    worker->start();
-    ASSERT_TRUE(poll_until(
-        [&] {
-          auto n = q->get_job_counts();
-          return n.failed == 2 && n.completed == 1;
-        },
-        10s));
-    worker->stop(5s);
-  }
+  ASSERT_TRUE(queue::testing::finish_jobs(
+      *q, [](const queue::JobCounts& n) { return n.failed == 2 && n.completed == 1; }));
   auto list = call("GET", "/api/jobs/list?state=failed&limit=1");
   ASSERT_EQ(list.status, 200) << list.body;
   auto l = data(list).as_object();

@@ -4,6 +4,7 @@
 
 #include "crawler_process.h"
 #include "queue/bull/bull_queue.h"
+#include "queue/testing/finish_jobs.h"
 #include "support/poll.h"
 #include "support/services.h"
 
@@ -23,23 +24,8 @@ TEST(QueueCommand, StatsFailedRetryCleanPauseResume) {
     o.attempts = 1;
     q->add(i < 2 ? R"({"fail":true})" : "{}", o);
   }
-  {
-    queue::WorkerOptions w;
-    w.drain_block = 100ms;
-    auto worker = q->make_worker(w, [](queue::JobContext& ctx) -> std::string {
-      if (ctx.job().data.find("fail") != std::string::npos)
-        throw std::runtime_error("HTTP 500 from the search page");
-      return "{}";
-    });
-    worker->start();
-    ASSERT_TRUE(poll_until(
-        [&] {
-          auto n = q->get_job_counts();
-          return n.failed == 2 && n.completed == 1;
-        },
-        10s));
-    worker->stop(5s);
-  }
+  ASSERT_TRUE(queue::testing::finish_jobs(
+      *q, [](const queue::JobCounts& n) { return n.failed == 2 && n.completed == 1; }));
   const std::map<std::string, std::string> env{{"REDIS_URL", services.redis_url()},
                                                {"QUEUE_PREFIX", prefix}};
   auto stats = run_crawler({"queue", "stats"}, env);

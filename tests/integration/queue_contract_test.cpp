@@ -39,6 +39,25 @@ bool run_until(Queue& q, const WorkerOptions& w, Handler handler, Done done) {
   return ok;
 }
 
+// When each try of a handler started.
+class Tries {
+ public:
+  // Records a try; returns its number (the first is 1).
+  std::size_t record() {
+    std::lock_guard lock(mutex_);
+    at_.push_back(Clock::now());
+    return at_.size();
+  }
+  std::vector<Clock::time_point> at() const {
+    std::lock_guard lock(mutex_);
+    return at_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Clock::time_point> at_;
+};
+
 // One worker that holds every job it takes until released, so jobs stay active.
 struct HeldWorker {
   std::atomic<bool> release{false};
@@ -169,17 +188,15 @@ TEST_P(QueueContract, FailedTriesRetryWithBackoffUntilOnePasses) {
   j.opts.attempts = 3;
   j.opts.backoff = Backoff{Backoff::Type::fixed, 300ms};
   queue_->add(j);
-  std::mutex m;
-  std::vector<Clock::time_point> tries;
+  Tries record;
   ASSERT_TRUE(run_until(
       *queue_, quick(),
       [&](JobContext&) -> std::string {
-        std::lock_guard lock(m);
-        tries.push_back(Clock::now());
-        if (tries.size() < 3) throw std::runtime_error("try " + std::to_string(tries.size()));
+        if (auto n = record.record(); n < 3) throw std::runtime_error("try " + std::to_string(n));
         return R"({"ok":true})";
       },
       [&] { return queue_->get_state("flaky") == JobState::completed; }));
+  const auto tries = record.at();
   ASSERT_EQ(tries.size(), 3u);
   EXPECT_GE(tries[1] - tries[0], 300ms);
   EXPECT_GE(tries[2] - tries[1], 300ms);
@@ -447,17 +464,15 @@ TEST_P(QueueContract, RetryLaterWaitsAtLeastTheDelayAsked) {
   j.opts.attempts = 2;
   j.opts.backoff = Backoff{Backoff::Type::fixed, 100ms};
   queue_->add(j);
-  std::mutex m;
-  std::vector<Clock::time_point> tries;
+  Tries record;
   ASSERT_TRUE(run_until(
       *queue_, quick(),
       [&](JobContext&) -> std::string {
-        std::lock_guard lock(m);
-        tries.push_back(Clock::now());
-        if (tries.size() == 1) throw RetryLater("HTTP 429", 2s);
+        if (record.record() == 1) throw RetryLater("HTTP 429", 2s);
         return "{}";
       },
       [&] { return queue_->get_state("throttled") == JobState::completed; }));
+  const auto tries = record.at();
   ASSERT_EQ(tries.size(), 2u);
   EXPECT_GE(tries[1] - tries[0], 2s);  // not the job's own 100 ms backoff
   EXPECT_EQ(queue_->get_job("throttled")->failed_reason, "HTTP 429");

@@ -38,6 +38,26 @@ std::vector<std::string> parse_stacktrace(const std::string& text) {
   return out;
 }
 
+// The JobCounts field of a state (stuck jobs do not exist here).
+std::int64_t JobCounts::*count_of(JobState s) {
+  switch (s) {
+    case JobState::waiting:
+      return &JobCounts::waiting;
+    case JobState::active:
+      return &JobCounts::active;
+    case JobState::completed:
+      return &JobCounts::completed;
+    case JobState::failed:
+      return &JobCounts::failed;
+    case JobState::delayed:
+      return &JobCounts::delayed;
+    case JobState::paused:
+    case JobState::stuck:
+      break;
+  }
+  return &JobCounts::paused;
+}
+
 // ORDER BY of each state for get_jobs(asc = true); Bull's order for its lists and zsets:
 // waiting/paused by place in line (next to run first), active by start, delayed by due time,
 // completed/failed by finishing time.
@@ -269,29 +289,8 @@ JobCounts JobTable::counts() {
   s.bind(1, queue_);
   JobCounts c;
   while (s.step()) {
-    auto n = s.int64(1);
-    switch (job_state_from_string(s.text(0))) {
-      case JobState::waiting:
-        c.waiting = n;
-        break;
-      case JobState::active:
-        c.active = n;
-        break;
-      case JobState::completed:
-        c.completed = n;
-        break;
-      case JobState::failed:
-        c.failed = n;
-        break;
-      case JobState::delayed:
-        c.delayed = n;
-        break;
-      case JobState::paused:
-        c.paused = n;
-        break;
-      case JobState::stuck:
-        break;
-    }
+    const auto state = job_state_from_string(s.text(0));
+    if (state != JobState::stuck) c.*count_of(state) = s.int64(1);
   }
   return c;
 }
