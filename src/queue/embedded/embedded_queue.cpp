@@ -394,7 +394,7 @@ class EmbeddedWorker : public Worker {
 
   void watch() {
     std::unique_lock lock(mutex_);
-    while (!(stopping_ && in_flight() == 0 &&
+    while (!(stopping_ &&
              std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.job; }))) {
       wake_.wait_for(lock, milliseconds(20));
       auto now = Clock::now();

@@ -30,8 +30,8 @@ struct EmbeddedOptions {
 
 // Opens (creating the tables when needed) the queue `name` in the SQLite file. Throws
 // queue::BackendUnavailable naming the path when the file cannot be opened or used, and
-// std::invalid_argument for an empty name. The Queue and everything it makes share one
-// connection; keep the Queue alive while its workers and event streams are.
+// std::invalid_argument for an empty name. The Queue and the workers and event streams it
+// makes share one connection, which lives as long as any of them.
 std::shared_ptr<Queue> open_embedded_queue(const EmbeddedOptions& options);
 
 }  // namespace crawler::queue::embedded

@@ -156,6 +156,17 @@ void JobTable::put_in_line(const std::string& id, const Place& place, std::strin
       .run();
 }
 
+void JobTable::erase(const std::string& id) {
+  db_.prepare("DELETE FROM queue_jobs WHERE queue = ?1 AND id = ?2")
+      .bind(1, queue_)
+      .bind(2, id)
+      .run();
+  db_.prepare("DELETE FROM queue_job_logs WHERE queue = ?1 AND id = ?2")
+      .bind(1, queue_)
+      .bind(2, id)
+      .run();
+}
+
 std::string JobTable::insert(const NewJob& job, std::int64_t now) {
   std::string id;
   if (job.opts.job_id && !job.opts.job_id->empty()) {
@@ -225,14 +236,7 @@ std::vector<Queue::AddOutcome> JobTable::add_bulk_unless_pending(const std::vect
         out.push_back(Queue::AddOutcome::skipped);
         continue;
       }
-      db_.prepare("DELETE FROM queue_jobs WHERE queue = ?1 AND id = ?2")
-          .bind(1, queue_)
-          .bind(2, *job.opts.job_id)
-          .run();
-      db_.prepare("DELETE FROM queue_job_logs WHERE queue = ?1 AND id = ?2")
-          .bind(1, queue_)
-          .bind(2, *job.opts.job_id)
-          .run();
+      erase(*job.opts.job_id);
       outcome = Queue::AddOutcome::replaced;
     }
     insert(job, now);
@@ -323,14 +327,7 @@ bool JobTable::remove(const std::string& id) {
   sqlite::Transaction tx(db_);
   auto current = state(id);
   if (!current || *current == JobState::active) return false;
-  db_.prepare("DELETE FROM queue_jobs WHERE queue = ?1 AND id = ?2")
-      .bind(1, queue_)
-      .bind(2, id)
-      .run();
-  db_.prepare("DELETE FROM queue_job_logs WHERE queue = ?1 AND id = ?2")
-      .bind(1, queue_)
-      .bind(2, id)
-      .run();
+  erase(id);
   tx.commit();
   return true;
 }
@@ -373,14 +370,7 @@ std::vector<std::string> JobTable::clean(std::int64_t older_than, JobState st, s
   while (s.step()) ids.push_back(s.text(0));
   s.reset();
   for (const auto& id : ids) {
-    db_.prepare("DELETE FROM queue_jobs WHERE queue = ?1 AND id = ?2")
-        .bind(1, queue_)
-        .bind(2, id)
-        .run();
-    db_.prepare("DELETE FROM queue_job_logs WHERE queue = ?1 AND id = ?2")
-        .bind(1, queue_)
-        .bind(2, id)
-        .run();
+    erase(id);
   }
   tx.commit();
   return ids;

@@ -93,6 +93,8 @@ class JobTable {
   // ", column = value" assignments.
   void put_in_line(const std::string& id, const Place& place, std::string_view also_set);
   std::string insert(const NewJob& job, std::int64_t now);
+  // Deletes one job and its log lines (inside the caller's transaction).
+  void erase(const std::string& id);
   void trim_finished(const char* state, std::int64_t keep);
   Job read_job(sqlite::Statement& row);
 
