@@ -69,27 +69,23 @@ class ServerBackends final : public Backends {
         [&](redis::Pool& pool) { return std::make_unique<crawl::RateLimiter>(pool, o); });
   }
   std::unique_ptr<scheduler::Coordination> scheduler_coordination(std::string holder) override {
-    // The lease, the pool and the coordination live and die together.
-    struct Owned final : scheduler::Coordination {
-      Owned(const Config& c, std::string holder_name)
+    // The pool and the lease live and die with the coordination that uses them (bases are
+    // built first, in order).
+    struct PoolAndLease {
+      PoolAndLease(const Config& c, const std::string& base, std::string holder_name)
           : pool(redis::PoolOptions{.endpoint = redis::parse_url(c.redis_url),
                                     .max_connections = 3}),
-            lease(pool, base(c) + "leader", std::move(holder_name), c.scheduler_lease),
-            inner(pool, lease, base(c) + "last-tick") {}
-      static std::string base(const Config& c) {
-        return c.queue_prefix + ":" + c.queue_name + ":scheduler:";
-      }
-      bool acquire_or_renew() override { return inner.acquire_or_renew(); }
-      void release() override { inner.release(); }
-      const std::string& holder() const override { return inner.holder(); }
-      std::chrono::milliseconds ttl() const override { return inner.ttl(); }
-      std::optional<TimePoint> last_tick() override { return inner.last_tick(); }
-      void record_tick(TimePoint t) override { inner.record_tick(t); }
+            lease(pool, base + "leader", std::move(holder_name), c.scheduler_lease) {}
       redis::Pool pool;
       scheduler::LeaderLease lease;
-      scheduler::RedisCoordination inner;
     };
-    return std::make_unique<Owned>(config_, std::move(holder));
+    struct Owned final : PoolAndLease, scheduler::RedisCoordination {
+      Owned(const Config& c, const std::string& base, std::string holder_name)
+          : PoolAndLease(c, base, std::move(holder_name)),
+            RedisCoordination(pool, lease, base + "last-tick") {}
+    };
+    const std::string base = config_.queue_prefix + ":" + config_.queue_name + ":scheduler:";
+    return std::make_unique<Owned>(config_, base, std::move(holder));
   }
   std::vector<DependencyCheck> readiness_checks() override {
     return {redis_check(config_.redis_url, kProbeTimeout),

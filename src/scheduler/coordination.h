@@ -38,7 +38,7 @@ class Coordination {
   virtual void record_tick(TimePoint started) = 0;
 };
 
-class RedisCoordination final : public Coordination {
+class RedisCoordination : public Coordination {
  public:
   // `pool` and `lease` must outlive this; `last_tick_key`, e.g. "<prefix>:<queue>:scheduler:
   // last-tick", holds ms since the epoch.
