@@ -55,13 +55,17 @@ std::string CrawlerProcess::log() const {
   return s.str();
 }
 
+void wait_until_ready(const std::string& url, const CrawlerProcess& process,
+                      std::chrono::seconds timeout) {
+  bool ready =
+      poll_until([&] { return http_get(url, std::chrono::seconds(2)).status == 200; }, timeout);
+  if (!ready) throw std::runtime_error(url + " did not become ready:\n" + process.log());
+}
+
 ApiServer::ApiServer(std::map<std::string, std::string> extra_env, Storage storage)
     : port(start_port(extra_env)),
       process({"--process=api"}, api_env(std::move(extra_env), storage, data)) {
-  bool ready =
-      poll_until([&] { return http_get(url("/ready"), std::chrono::seconds(2)).status == 200; },
-                 std::chrono::seconds(30));
-  if (!ready) throw std::runtime_error("api did not become ready:\n" + process.log());
+  wait_until_ready(url("/ready"), process);
 }
 
 CommandResult run_crawler(const std::vector<std::string>& args,

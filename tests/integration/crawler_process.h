@@ -2,6 +2,7 @@
 // stdout+stderr captured to a file, killed with the test if the test dies.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct CrawlerProcess {
   std::filesystem::path output() const { return dir.path() / "out.log"; }
   std::string log() const;
 };
+
+// Waits until `url` (a /ready) answers 200; throws with the process's log after `timeout`.
+void wait_until_ready(const std::string& url, const CrawlerProcess& process,
+                      std::chrono::seconds timeout = std::chrono::seconds(30));
 
 // Where an ApiServer keeps its data: a fresh PostgreSQL database and the shared Redis, or
 // (embedded mode) a SQLite file in a fresh DATA_DIR.

@@ -35,9 +35,7 @@ struct EmbeddedServer {
   EmbeddedServer(const std::vector<std::string>& args, const std::filesystem::path& data_dir,
                  std::map<std::string, std::string> env = {})
       : process(args, with_defaults(std::move(env), port, data_dir)) {
-    bool ready = poll_until([&] { return http_get(url("/ready"), 2s).status == 200; }, 30s);
-    if (!ready)
-      throw std::runtime_error("embedded crawler did not become ready:\n" + process.log());
+    wait_until_ready(url("/ready"), process);
   }
   static std::map<std::string, std::string> with_defaults(std::map<std::string, std::string> env,
                                                           int port,
