@@ -3,7 +3,7 @@ import { api, type Keyword, type LatestRanks } from './api';
 import { fmtTime, t } from './i18n';
 import { on } from './live';
 import { toast } from './toasts';
-import { Confirm, Modal, Pager, RankCell } from './ui';
+import { Confirm, Modal, Pager, RankCell, SaveCancel } from './ui';
 
 const SORTS = ['created', 'lastChecked', 'keyword', 'rank'] as const;
 
@@ -303,14 +303,7 @@ function AddDialog(props: { onClose: () => void; onDone: () => void }) {
           <input name="target" type="number" min={1} max={1000} />
         </label>
         {err && <p class="err">{err}</p>}
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button class="primary" type="submit" data-testid="add-submit">
-            {t('save')}
-          </button>
-        </div>
+        <SaveCancel onCancel={props.onClose} testid="add-submit" />
       </form>
     </Modal>
   );
@@ -397,14 +390,7 @@ function EditDialog(props: { k: Keyword; onClose: () => void; onDone: () => void
           <input type="number" name="target" min={1} max={1000} value={target} onInput={(e) => setTarget(e.currentTarget.value)} />
         </label>
         {err && <p class="err">{err}</p>}
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button class="primary" type="submit" data-testid="edit-submit">
-            {t('save')}
-          </button>
-        </div>
+        <SaveCancel onCancel={props.onClose} testid="edit-submit" />
       </form>
     </Modal>
   );

@@ -20,6 +20,20 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   );
 }
 
+// The footer of a modal form: Cancel closes, Save submits the form.
+export function SaveCancel(props: { onCancel: () => void; testid: string }) {
+  return (
+    <div class="actions">
+      <button type="button" onClick={props.onCancel}>
+        {t('cancel')}
+      </button>
+      <button class="primary" type="submit" data-testid={props.testid}>
+        {t('save')}
+      </button>
+    </div>
+  );
+}
+
 export function Confirm(props: { text: string; onYes: () => void; onNo: () => void }) {
   return (
     <Modal title={t('confirm')} onClose={props.onNo} testid="confirm">
