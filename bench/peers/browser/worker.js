@@ -25,6 +25,7 @@
 // Prints "ready" once it takes jobs (the browser is launched first); SIGTERM closes the
 // queue, the browser and the pool.
 'use strict';
+const { recordAdRanking } = require('../worker/record_ranking.js');
 const Queue = require('bull');
 const { Pool } = require('pg');
 
@@ -110,27 +111,7 @@ async function crawl(job) {
   await job.log(`AD: ${rank === null ? 'not found' : 'found'} via browser (${items} items, HTTP ${status}, ${crawlMs} ms)`);
   await job.progress(80);
 
-  const checkedAt = new Date();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO keyword_rankings (keyword_id, rank, rank_type, checked_at, crawling_created_at,
-         crawling_duration, total_duration, crawling_method, request_bytes, response_bytes,
-         total_network_bytes, job_id, job_attempt)
-       VALUES ($1, $2, 'AD', $3, $4, $5, $6, 'browser', $7, $8, $9, $10, $11)`,
-      [keywordId, rank, checkedAt, new Date(job.timestamp), crawlMs,
-        checkedAt.getTime() - job.timestamp, requestBytes, responseBytes,
-        requestBytes + responseBytes, String(job.id), job.attemptsMade + 1]);
-    await client.query('UPDATE keywords SET last_rank = $2, last_checked_at = $3 WHERE id = $1',
-      [keywordId, rank, checkedAt]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  await recordAdRanking(pool, job, { keywordId, rank, crawlMs, method: 'browser', requestBytes, responseBytes });
   await job.progress(100);
   return { rank, targetRank: targetRank ?? null, keyword };
 }

@@ -6,6 +6,12 @@
 // position of the li.list_item whose link goes to the keyword's shop must be the same.
 // Prints one JSON line {keywords, rows, distinct, wrongRank, wrongLastRank, found, notFound,
 // ruleChecked, ruleMismatch}.
+//
+// `node verify.js --browser` is the check of bench/run-browser-bench, whose keywords are
+// "sample:js:<keyword>": the rule applies to <keyword> (the prefix is always stripped; the
+// worker bench's keywords have none), and the line adds jsStaticItems (items in the static HTML
+// of a js page: must be 0, the page really needs a browser) and crawlMsP50/P90 (the worker's
+// own crawling_duration).
 'use strict';
 const { Client } = require('pg');
 
@@ -18,7 +24,11 @@ function fnv1a64(s) {
   return h;
 }
 
+const browser = process.argv.includes('--browser');
+const plain = (keyword) => keyword.replace(/^sample:[a-z0-9]+:/, '');
+
 function expectedAdRank(keyword, domain) {
+  keyword = plain(keyword);
   const offset = Number(fnv1a64(keyword) % 20n);
   for (let r = 1; r <= 10; r++)
     if (`shop-${((offset + r - 1) % 20) + 1}.example` === domain) return r;
@@ -31,18 +41,35 @@ function expectedAdRank(keyword, domain) {
   const keywords = (await db.query('SELECT id, keyword, url, last_rank FROM keywords')).rows;
   const rows = (await db.query(
     "SELECT keyword_id, rank FROM keyword_rankings WHERE rank_type = 'AD'")).rows;
+  const extra = {};
+  if (browser) {
+    const dur = (await db.query(`SELECT
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY crawling_duration) AS p50,
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY crawling_duration) AS p90
+      FROM keyword_rankings WHERE rank_type = 'AD'`)).rows[0];
+    extra.crawlMsP50 = Math.round(dur.p50);
+    extra.crawlMsP90 = Math.round(dur.p90);
+  }
   await db.end();
   let ruleChecked = 0, ruleMismatch = 0;
   if (process.env.SERP_AD_URL) {
     for (let i = 0; i < keywords.length; i += Math.max(1, Math.floor(keywords.length / 20))) {
       const k = keywords[i];
       const html = await (await fetch(process.env.SERP_AD_URL.replace('{query}',
-        encodeURIComponent(k.keyword)))).text();
+        encodeURIComponent(plain(k.keyword))))).text();
       const links = [...html.matchAll(/<li class="list_item">.*?href="https:\/\/([^/"]+)\//g)]
         .map((m) => m[1]);
       const pos = links.indexOf(k.url);
       ruleChecked++;
       if ((pos < 0 ? null : pos + 1) !== expectedAdRank(k.keyword, k.url)) ruleMismatch++;
+    }
+  }
+  if (browser) {
+    extra.jsStaticItems = null;
+    if (process.env.SERP_AD_URL && keywords.length) {
+      const html = await (await fetch(process.env.SERP_AD_URL.replace('{query}',
+        encodeURIComponent(keywords[0].keyword)))).text();
+      extra.jsStaticItems = (html.match(/<li class="list_item">/g) || []).length;
     }
   }
   const byId = new Map(keywords.map((k) => [String(k.id), k]));
@@ -59,5 +86,5 @@ function expectedAdRank(keyword, domain) {
     if (seen.has(String(k.id)) && k.last_rank !== expectedAdRank(k.keyword, k.url)) wrongLastRank++;
   console.log(JSON.stringify({ keywords: keywords.length, rows: rows.length, distinct: seen.size,
                                wrongRank, wrongLastRank, found, notFound,
-                               ruleChecked, ruleMismatch }));
+                               ruleChecked, ruleMismatch, ...extra }));
 })().catch((err) => { console.error(err); process.exit(1); });
