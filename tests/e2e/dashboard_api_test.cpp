@@ -5,10 +5,10 @@
 
 #include <boost/json.hpp>
 
-#include "integration/crawler_process.h"
-#include "integration/http_client.h"
 #include "queue/bull/bull_queue.h"
-#include "queue/testing/finish_jobs.h"
+#include "support/crawler_process.h"
+#include "support/finish_jobs.h"
+#include "support/http_client.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
