@@ -1,6 +1,6 @@
-// Helpers shared by the queue integration tests (test code, kept under src/queue because the
-// queue owns it): driving the Node bull peer (tests/peers/bull_peer.js) and recording what a
-// C++ handler saw. Header-only; needs the test harness (support/) on the include path.
+// Helpers shared by the queue integration tests: driving the Node bull peer
+// (tests/peers/bull_peer.js) and recording what a C++ handler saw. Header-only; needs the test
+// harness (support/) on the include path.
 #pragma once
 
 #include <boost/json.hpp>

@@ -2,7 +2,7 @@
 // IoError a chosen number of times. Covered: retries until success, only IoError is
 // retried, the stop flag ends retrying (rethrowing the last IoError, promptly even in the
 // middle of a long wait), and on_retry sees each attempt with a backoff delay.
-// (Riding through a real Redis restart is in tests/integration/redis_pool_restart_test.cpp.)
+// (Riding through a real Redis restart is in tests/redis/redis_pool_restart_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <atomic>
