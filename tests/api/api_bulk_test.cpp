@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "support/api_envelope.h"
 #include "support/crawler_process.h"
 #include "support/http_client.h"
 #include "support/pg_admin.h"
@@ -114,27 +115,14 @@ class ApiBulk : public ::testing::Test {
 
   HttpResult call(const std::string& method, const std::string& path, const std::string& body = "",
                   std::vector<std::string> headers = {}) {
-    headers.push_back(std::string("x-api-key: ") + kKey);
-    return http_request(method, server_->url(path), body, headers, std::chrono::seconds(30));
+    return server_->call(method, path, body, std::move(headers), std::chrono::seconds(30));
   }
   HttpResult upload(const std::string& file, const std::optional<std::string>& name = "테스트",
                     const std::string& filename = "키워드.xlsx") {
     return call("POST", "/api/bulk-searches/upload", multipart(file, filename, name),
                 {"Content-Type: multipart/form-data; boundary=" + kBoundary, "Expect:"});
   }
-  json::value data(const HttpResult& r) {
-    auto v = json::parse(r.body).as_object();
-    EXPECT_EQ(v["success"], true) << r.body;
-    return v["data"];
-  }
-  // A 4xx with the error envelope whose message contains `part`.
-  void expect_error(const HttpResult& r, long status, const std::string& part) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto v = json::parse(r.body).as_object();
-    EXPECT_EQ(v["success"], false);
-    auto message = std::string(v["error"].as_string());
-    EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
-  }
+  static json::value data(const HttpResult& r) { return api_data(r); }
   json::value peer(const std::string& command, const std::vector<std::string>& args) {
     SpawnOptions o;
     o.argv = {"node",  kPeers + "/bull_peer.js",
@@ -309,7 +297,8 @@ TEST_F(ApiBulk, RecentResultsAreCachedAndKeywordJobsAreShared) {
 
 TEST_F(ApiBulk, RowErrorsNameTheRow) {
   auto bad = [&](json::array sheet, const std::string& part) {
-    for (auto lib : {"sheetjs", "exceljs"}) expect_error(upload(node_xlsx(lib, sheet)), 400, part);
+    for (auto lib : {"sheetjs", "exceljs"})
+      expect_api_error(upload(node_xlsx(lib, sheet)), 400, part);
   };
   bad(rows({json::array{"키워드", "URL"}, json::array{"a", "a.com"}, json::array{},
             json::array{"b", nullptr}}),
@@ -333,20 +322,20 @@ TEST_F(ApiBulk, BadUploadsAreRefusedWithClearMessages) {
       node_xlsx("sheetjs", rows({json::array{"키워드", "URL"}, json::array{"a", "a.com"}}));
   const std::string multipart_type = "Content-Type: multipart/form-data; boundary=" + kBoundary;
 
-  expect_error(
+  expect_api_error(
       call("POST", "/api/bulk-searches/upload", "{\"file\":1}", {"Content-Type: application/json"}),
       400, "multipart/form-data");
-  expect_error(call("POST", "/api/bulk-searches/upload", multipart(good, "a.xlsx", "n", "other"),
-                    {multipart_type}),
-               400, "file is required");
+  expect_api_error(call("POST", "/api/bulk-searches/upload",
+                        multipart(good, "a.xlsx", "n", "other"), {multipart_type}),
+                   400, "file is required");
   auto truncated_body = multipart(good, "a.xlsx", "n");
   truncated_body.resize(truncated_body.size() - 30);
-  expect_error(call("POST", "/api/bulk-searches/upload", truncated_body, {multipart_type}), 400,
-               "truncated");
-  expect_error(upload(std::string(10 * 1024 * 1024 + 100, 'x')), 413, "10 MB");
-  expect_error(upload(""), 400, "empty");
-  expect_error(upload("키워드,URL\n강남,a.com\n", "n", "list.csv"), 400, "not an .xlsx");
-  expect_error(upload(good.substr(0, good.size() / 2)), 400, "not an .xlsx");
+  expect_api_error(call("POST", "/api/bulk-searches/upload", truncated_body, {multipart_type}), 400,
+                   "truncated");
+  expect_api_error(upload(std::string(10 * 1024 * 1024 + 100, 'x')), 413, "10 MB");
+  expect_api_error(upload(""), 400, "empty");
+  expect_api_error(upload("키워드,URL\n강남,a.com\n", "n", "list.csv"), 400, "not an .xlsx");
+  expect_api_error(upload(good.substr(0, good.size() / 2)), 400, "not an .xlsx");
   auto corrupt = good;
   for (std::size_t i = 200; i < 260 && i < corrupt.size(); ++i) corrupt[i] = '\x55';
   auto r = upload(corrupt);
@@ -355,13 +344,13 @@ TEST_F(ApiBulk, BadUploadsAreRefusedWithClearMessages) {
   // 60 MB of blanks inflating from a few kilobytes.
   auto bomb = package_with_sheet(std::string(60 * 1024 * 1024, ' '));
   ASSERT_LT(bomb.size(), 1024u * 1024u);
-  expect_error(upload(bomb), 400, "zip bomb");
-  expect_error(
+  expect_api_error(upload(bomb), 400, "zip bomb");
+  expect_api_error(
       upload(package_with_sheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>키워드</t>"
                                 "</is></c></row><row r=\"100002\"><c r=\"A100002\"><v>1"
                                 "</v></c></row>")),
       400, "beyond row 100001");
-  expect_error(upload(package_with_sheet("<row><c><v>1</v></row>")), 400, "corrupt");
+  expect_api_error(upload(package_with_sheet("<row><c><v>1</v></row>")), 400, "corrupt");
 
   EXPECT_EQ(http_request("POST", server_->url("/api/bulk-searches/upload"),
                          multipart(good, "a.xlsx", "n"), {multipart_type})
@@ -444,7 +433,7 @@ TEST_F(ApiBulk, TemplateDownloadsAndIsAnEmptyUpload) {
     EXPECT_EQ(table[0].as_array()[0].as_string(), "키워드") << lib;
     EXPECT_EQ(table[0].as_array()[1].as_string(), "URL") << lib;
   }
-  expect_error(upload(res.body), 400, "no keyword rows");
+  expect_api_error(upload(res.body), 400, "no keyword rows");
 }
 
 TEST_F(ApiBulk, ListsPagesFiltersAndDeletes) {

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "support/api_envelope.h"
 #include "support/crawler_process.h"
 #include "support/http_client.h"
 #include "support/services.h"
@@ -23,13 +24,9 @@ class ApiJobs : public ::testing::Test {
 
   HttpResult call(const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    return http_request(method, server_->url(path), body, {std::string("x-api-key: ") + kKey});
+    return server_->call(method, path, body);
   }
-  json::object data(const HttpResult& r) {
-    auto v = json::parse(r.body).as_object();
-    EXPECT_EQ(v["success"], true) << r.body;
-    return v["data"].as_object();
-  }
+  json::object data(const HttpResult& r) { return api_data(r).as_object(); }
   std::int64_t add_keyword(const std::string& k) {
     auto r =
         call("POST", "/api/keywords", "{\"keyword\":\"" + k + "\",\"url\":\"" + k + ".example\"}");

@@ -42,6 +42,12 @@ std::map<std::string, std::string> api_env(std::map<std::string, std::string> en
   return env;
 }
 
+std::string first_api_key(const std::map<std::string, std::string>& env) {
+  auto keys = env.find("API_KEYS");
+  if (keys == env.end()) return "";
+  return keys->second.substr(0, keys->second.find(','));
+}
+
 }  // namespace
 
 CrawlerProcess::CrawlerProcess(const std::vector<std::string>& args,
@@ -64,8 +70,16 @@ void wait_until_ready(const std::string& url, const CrawlerProcess& process,
 
 ApiServer::ApiServer(std::map<std::string, std::string> extra_env, Storage storage)
     : port(start_port(extra_env)),
+      api_key(first_api_key(extra_env)),
       process({"--process=api"}, api_env(std::move(extra_env), storage, data)) {
   wait_until_ready(url("/ready"), process);
+}
+
+HttpResult ApiServer::call(const std::string& method, const std::string& path,
+                           const std::string& body, std::vector<std::string> headers,
+                           std::chrono::milliseconds timeout) const {
+  if (!api_key.empty()) headers.push_back("x-api-key: " + api_key);
+  return http_request(method, url(path), body, headers, timeout);
 }
 
 CommandResult run_crawler(const std::vector<std::string>& args,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/http_client.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -33,13 +34,18 @@ inline std::string to_string(Storage s) { return s == Storage::servers ? "server
 // An api process on a free port with fresh storage; waits for /ready.
 struct ApiServer {
   int port;
-  TempDir data;  // DATA_DIR in embedded mode
+  std::string api_key;  // the first of API_KEYS; "" without
+  TempDir data;         // DATA_DIR in embedded mode
   CrawlerProcess process;
   explicit ApiServer(std::map<std::string, std::string> extra_env = {},
                      Storage storage = Storage::servers);
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port) + path;
   }
+  // A request to `path`, with the x-api-key header when the server has a key.
+  HttpResult call(const std::string& method, const std::string& path, const std::string& body = "",
+                  std::vector<std::string> headers = {},
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 };
 
 // Runs the binary to completion (bad configuration, subcommands).
