@@ -11,8 +11,8 @@
 #include <csignal>
 
 #include "crawl/sample_site/site.h"
-#include "events_peer.h"
 #include "support/crawler_process.h"
+#include "support/events_peer.h"
 #include "support/http_client.h"
 #include "support/poll.h"
 #include "support/ports.h"

@@ -3,8 +3,8 @@
 // a Bull worker in another process, API key refusal, reconnection after a server restart.
 #include <gtest/gtest.h>
 
-#include "events_peer.h"
 #include "support/crawler_process.h"
+#include "support/events_peer.h"
 #include "support/ports.h"
 #include "support/services.h"
 

@@ -3,8 +3,8 @@
 // holds the server: it is disconnected once its bounded queue is full.
 #include <gtest/gtest.h>
 
-#include "events_peer.h"
 #include "support/crawler_process.h"
+#include "support/events_peer.h"
 #include "support/ports.h"
 #include "support/services.h"
 
