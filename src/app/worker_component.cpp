@@ -58,6 +58,8 @@ class WorkerComponent : public Component {
         *store_, crawl::Fetchers{.http = fetcher_.get(), .browser = browser_.get()}, options);
     queue::WorkerOptions worker_options;
     worker_options.concurrency = config.worker_concurrency;
+    // The queue's own lines (Redis unavailable, outcomes not recorded) in this role's log.
+    worker_options.log = queue::default_log_sink(logger_.role());
     worker_ = queue_->make_worker(
         worker_options, [this](queue::JobContext& job) { return processor_->process(job); });
     concurrency_ = config.worker_concurrency;
