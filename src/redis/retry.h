@@ -10,8 +10,8 @@
 //     error replies are data (returned in the Reply, not thrown).
 //   - Between attempts it waits per Backoff (50 ms doubling to 5 s, with jitter), so a
 //     fleet of workers polls a dead Redis at most every few seconds each.
-//   - It never gives up on its own: the original Node service exits on any Redis error; a
-//     worker here must outlive a Redis restart. The way out is `stop`: once it is set, the
+//   - It never gives up on its own: a worker must outlive a Redis restart (a process that
+//     exited on the first Redis error would take the fleet down with Redis). The way out is `stop`: once it is set, the
 //     last IoError is rethrown instead of waiting again, and a wait in progress ends within
 //     ~20 ms (the flag is polled: an atomic<bool> has no timed wait, and polling keeps the
 //     caller's stop mechanism a plain flag).
