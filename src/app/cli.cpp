@@ -45,7 +45,7 @@ Command parse_command_line(int argc, const char* const* argv) {
       "                                    REDIS_URL everything is kept in DATA_DIR/crawler.db\n"
       "  crawler --demo                    the same with a local sample search site and keywords\n"
       "  crawler --process=api,ws          REST + real-time events on PORT\n"
-      "  crawler --process=worker          what the seed's ECS task runs\n"
+      "  crawler --process=worker          what the ECS worker task runs\n"
       "  crawler migrate                   apply database migrations and exit\n");
 
   std::map<std::string, std::string> flag_values;

@@ -1,6 +1,6 @@
 // Search profiles as data: which page to fetch for a keyword and which selectors find the
 // result items in it. Two ship compiled in (profiles.json, embedded by cmake/Embed.cmake):
-//   AD       Naver's mobile ad search ("power link"), the original's selectors.
+//   AD       Naver's mobile ad search ("power link"), selectors proven on the live page.
 //   ORGANIC  Naver's mobile web search; its selectors are our choice and MUST be verified
 //            against the live page before production (Naver changes its markup often, and
 //            that is exactly why they are data: a fix is a profile file, not a release).

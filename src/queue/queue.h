@@ -2,9 +2,9 @@
 //
 // Design:
 //   - One abstract Queue (producer + admin operations), one abstract Worker (consumer), one
-//     abstract EventStream (the queue's global events). The Bull-on-Redis backend
-//     (bull/bull_queue.h) is the first implementation; an embedded SQLite one comes later,
-//     so nothing here names keys, scripts or Redis.
+//     abstract EventStream (the queue's global events). Two backends implement them:
+//     Bull on Redis (bull/bull_queue.h) and one SQLite file (embedded/embedded_queue.h), so
+//     nothing here names keys, scripts, Redis or SQLite.
 //   - The vocabulary is Bull 4's (states, counts, options, event names) because the crawler,
 //     its REST API and its dashboards speak it.
 //   - Job data, return values and progress are JSON *text*: the queue stores and forwards
