@@ -284,6 +284,37 @@ std::string text_of(xmlXPathContext* ctx, const Prepared& selector, xmlNode* nod
   return out;
 }
 
+// libxml2's XPath context for one page: one per thread, pointed at each page's document in
+// turn, since making one registers every XPath function in a fresh hash table, which cost
+// as much as evaluating a result page's selectors. Left as xmlXPathNewContext() leaves a new
+// one, and pointing at no document once the page is done.
+class XPathContext {
+ public:
+  XPathContext() = default;
+  XPathContext(const XPathContext&) = delete;
+  XPathContext& operator=(const XPathContext&) = delete;
+  ~XPathContext() {
+    if (ctx_) reset(nullptr);
+  }
+  bool open(xmlDoc* doc) {
+    thread_local std::unique_ptr<xmlXPathContext, ContextFree> reused;
+    if (!reused) reused.reset(xmlXPathNewContext(nullptr));
+    ctx_ = reused.get();
+    if (ctx_) reset(doc);
+    return ctx_ != nullptr;
+  }
+  xmlXPathContext* get() const { return ctx_; }
+
+ private:
+  void reset(xmlDoc* doc) {
+    ctx_->doc = doc;
+    ctx_->node = nullptr;
+    ctx_->contextSize = -1;
+    ctx_->proximityPosition = -1;
+  }
+  xmlXPathContext* ctx_ = nullptr;
+};
+
 // One parser context per thread, reused: setting one up (dictionary, SAX handler, stacks)
 // cost about a quarter of parsing a result page. Its dictionary keeps the names and short
 // texts of every page parsed, so it is dropped once that grows, and a hostile stream of
@@ -320,10 +351,9 @@ Extraction extract(std::string_view html, const Profile& profile, const ExtractL
   const auto doc = parse(html);
   if (!doc) return result;
   // libxml2's XPath context only for selectors that need its evaluator.
-  std::unique_ptr<xmlXPathContext, ContextFree> ctx;
+  XPathContext ctx;
   if (items_selector.xpath || title_selector.xpath || url_selector.xpath) {
-    ctx.reset(xmlXPathNewContext(doc.get()));
-    if (!ctx) return result;
+    if (!ctx.open(doc.get())) return result;
   }
 
   const auto add = [&](xmlNode* node) {
