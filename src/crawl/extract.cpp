@@ -285,9 +285,9 @@ std::string text_of(xmlXPathContext* ctx, const Prepared& selector, xmlNode* nod
 }
 
 // libxml2's XPath context for one page: one per thread, pointed at each page's document in
-// turn, since making one registers every XPath function in a fresh hash table, which cost
-// as much as evaluating a result page's selectors. Left as xmlXPathNewContext() leaves a new
-// one, and pointing at no document once the page is done.
+// turn, since making one registers every XPath function in a fresh hash table (about 5 % of
+// an XPath profile's extraction of a result page). Reset to what xmlXPathNewContext() sets,
+// and pointing at no document once the page is done.
 class XPathContext {
  public:
   XPathContext() = default;
