@@ -79,8 +79,13 @@ TEST(Profiles, JsonOverridesByNameAndValidates) {
       "items":"li","title":".t","display_url":".u"}]})");
   const Profile* organic = find_profile(profiles, "ORGANIC");
   ASSERT_NE(organic, nullptr);
-  EXPECT_EQ(organic->title_xpath, "//h2");
-  EXPECT_EQ(organic->item_xpath.substr(0, 5), "//div");
+  EXPECT_EQ(organic->title.syntax, Selector::Syntax::xpath);
+  EXPECT_EQ(organic->title.text, "//h2");
+  EXPECT_EQ(organic->items.syntax, Selector::Syntax::css);
+  ASSERT_EQ(organic->items.chains.size(), 1u);
+  ASSERT_EQ(organic->items.chains[0].size(), 1u);
+  EXPECT_EQ(organic->items.chains[0][0].tag, "div");
+  EXPECT_EQ(organic->items.chains[0][0].classes, std::vector<std::string>{"result"});
   EXPECT_EQ(organic->url_template, profile("ORGANIC").url_template);  // untouched
   ASSERT_NE(find_profile(profiles, "SHOPPING"), nullptr);
 
