@@ -1,9 +1,9 @@
 #include "app/config.h"
 
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 
+#include "app/config_parse.h"
 #include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "redis/url.h"
@@ -12,35 +12,6 @@
 
 namespace crawler::app {
 namespace {
-
-std::int64_t parse_int(std::string_view v, std::int64_t min, std::int64_t max) {
-  std::int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || ptr != v.data() + v.size() || out < min || out > max)
-    throw std::invalid_argument("not an integer in " + std::to_string(min) + ".." +
-                                std::to_string(max));
-  return out;
-}
-
-std::vector<std::string> split_list(std::string_view v) {
-  std::vector<std::string> out;
-  while (!v.empty()) {
-    auto comma = v.find(',');
-    auto item = v.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    v.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
-bool parse_bool(std::string_view v) {
-  if (v == "true" || v == "1" || v == "yes") return true;
-  if (v == "false" || v == "0" || v == "no") return false;
-  throw std::invalid_argument("not a boolean");
-}
 
 std::uint16_t parse_port(std::string_view v) {
   return static_cast<std::uint16_t>(parse_int(v, 1, 65535));

@@ -1,7 +1,10 @@
-// The configuration table: precedence, aliases, validation messages, secrets kept out of them.
+// The configuration table: precedence, aliases, validation messages, secrets kept out of them;
+// its value grammars.
 #include "app/config.h"
 
 #include <gtest/gtest.h>
+
+#include "app/config_parse.h"
 
 using namespace crawler::app;
 
@@ -126,4 +129,45 @@ TEST(Config, EverySettingHasHelpAFlagAndAForm) {
     EXPECT_FALSE(s.flag.empty()) << s.name;
     EXPECT_FALSE(s.form.empty()) << s.name;
   }
+}
+
+TEST(ConfigParse, IntegersWithinTheirRange) {
+  EXPECT_EQ(parse_int("42", 0, 100), 42);
+  EXPECT_EQ(parse_int("-3", -5, 5), -3);
+  for (auto bad : {"", "4x", " 4", "4 ", "101", "-1", "1.5", "0x10"})
+    EXPECT_THROW(parse_int(bad, 0, 100), std::invalid_argument) << bad;
+  try {
+    parse_int("7", 1, 5);
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "not an integer in 1..5");
+  }
+}
+
+TEST(ConfigParse, Numbers) {
+  EXPECT_EQ(parse_number("0.5", 0), 0.5);
+  EXPECT_EQ(parse_number("5", 0), 5.0);
+  EXPECT_EQ(parse_number("0", 0), 0.0);
+  for (auto bad : {"", "-1", "fast", "inf", "nan", "1e999", "2 "})
+    EXPECT_THROW(parse_number(bad, 0), std::invalid_argument) << bad;
+}
+
+TEST(ConfigParse, OneBooleanGrammar) {
+  for (auto yes : {"true", "TRUE", "True", "1", "yes", "YES", "on", "On"})
+    EXPECT_TRUE(parse_bool(yes)) << yes;
+  for (auto no : {"false", "FALSE", "0", "no", "No", "off", "OFF"})
+    EXPECT_FALSE(parse_bool(no)) << no;
+  for (auto bad : {"", "2", "y", "n", "maybe", "truee", " true"})
+    EXPECT_THROW(parse_bool(bad), std::invalid_argument) << bad;
+}
+
+TEST(ConfigParse, CommaLists) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_list("a,b"), (V{"a", "b"}));
+  EXPECT_EQ(split_list(" a , b "), (V{"a", "b"}));
+  EXPECT_EQ(split_list("a,,b,"), (V{"a", "b"}));
+  EXPECT_EQ(split_list(""), V{});
+  EXPECT_EQ(split_list("a,,b,", EmptyItems::keep), (V{"a", "", "b", ""}));
+  EXPECT_EQ(split_list("one", EmptyItems::keep), V{"one"});
+  EXPECT_TRUE(equals_ignoring_case("None", "none"));
+  EXPECT_FALSE(equals_ignoring_case("nonE ", "none"));
 }
