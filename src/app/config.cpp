@@ -54,6 +54,13 @@ std::vector<std::string> parse_resource_types(std::string_view v) {
   return out;
 }
 
+// An AWS SDK variable: no flag, no default, read from the environment only (Setting).
+Setting aws_setting(std::string_view name, std::vector<std::string_view> aliases,
+                    std::string_view form, std::string_view help, bool secret,
+                    std::function<void(Config&, std::string_view)> apply) {
+  return Setting{name, "", std::move(aliases), "", form, help, secret, std::move(apply), true};
+}
+
 std::vector<Setting> make_settings() {
   using S = Setting;
   return {
@@ -517,6 +524,40 @@ std::vector<Setting> make_settings() {
         [](Config& c, std::string_view v) {
           c.shutdown_timeout = std::chrono::milliseconds(parse_int(v, 0, 600000));
         }},
+      aws_setting("AWS_REGION", {"AWS_DEFAULT_REGION"}, "a region, e.g. ap-northeast-2",
+                  "region of the CloudWatch publisher", false,
+                  [](Config& c, std::string_view v) { c.aws.region = v; }),
+      aws_setting("AWS_ENDPOINT_URL_CLOUDWATCH", {"AWS_ENDPOINT_URL"}, "http(s)://host[:port]",
+                  "CloudWatch endpoint (default: the region's)", false,
+                  [](Config& c, std::string_view v) { c.aws.cloudwatch_endpoint = v; }),
+      aws_setting("AWS_ACCESS_KEY_ID", {}, "text", "access key of the publisher's credentials",
+                  false,
+                  [](Config& c, std::string_view v) { c.aws.credentials.access_key_id = v; }),
+      aws_setting("AWS_SECRET_ACCESS_KEY", {}, "text", "its secret key", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.secret_access_key = v; }),
+      aws_setting("AWS_SESSION_TOKEN", {}, "text", "its session token", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.session_token = v; }),
+      aws_setting(
+          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", {}, "a path", "ECS task role credentials",
+          false,
+          [](Config& c, std::string_view v) { c.aws.credentials.container_relative_uri = v; }),
+      aws_setting("AWS_CONTAINER_CREDENTIALS_FULL_URI", {}, "a url",
+                  "container credentials endpoint", false,
+                  [](Config& c, std::string_view v) { c.aws.credentials.container_full_uri = v; }),
+      aws_setting(
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", {}, "a path",
+          "file of its Authorization header", false,
+          [](Config& c, std::string_view v) { c.aws.credentials.container_token_file = v; }),
+      aws_setting("AWS_CONTAINER_AUTHORIZATION_TOKEN", {}, "text", "its Authorization header", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.container_token = v; }),
+      aws_setting("AWS_EC2_METADATA_DISABLED", {}, "true or false",
+                  "do not ask the EC2 instance metadata service for credentials", false,
+                  [](Config& c, std::string_view v) {
+                    c.aws.credentials.ec2_metadata_disabled = parse_bool(v);
+                  }),
+      aws_setting(
+          "AWS_EC2_METADATA_SERVICE_ENDPOINT", {}, "a url", "instance metadata endpoint", false,
+          [](Config& c, std::string_view v) { c.aws.credentials.ec2_metadata_endpoint = v; }),
   };
 }
 
@@ -568,13 +609,14 @@ Config load_config(const ConfigSources& sources) {
   auto lookup = [&](const Setting& s) -> std::optional<std::pair<std::string, std::string>> {
     // Returns (value, where it came from) for the first non-empty source.
     if (auto it = sources.flags.find(std::string(s.name));
-        it != sources.flags.end() && !it->second.empty())
+        !s.environment_only && it != sources.flags.end() && !it->second.empty())
       return std::pair{it->second, "--" + std::string(s.flag)};
     std::vector<std::string_view> names{s.name};
     names.insert(names.end(), s.aliases.begin(), s.aliases.end());
     for (auto n : names)
       if (auto v = sources.env ? sources.env(n) : std::nullopt; v && !v->empty())
         return std::pair{*v, std::string(n)};
+    if (s.environment_only) return std::nullopt;
     for (auto n : names)
       if (auto it = sources.dotenv.find(std::string(n));
           it != sources.dotenv.end() && !it->second.empty())

@@ -21,6 +21,7 @@
 #include "app/roles.h"
 #include "core/log.h"
 #include "crawl/config.h"
+#include "metrics/aws_settings.h"
 
 namespace crawler::app {
 
@@ -63,6 +64,8 @@ struct Config {
 
   // CRAWL_*, SERP_*, PROXY_* (PROXY_PASS is secret: never logged) and CHROMIUM_PATH.
   crawl::CrawlConfig crawl;
+  // The AWS SDKs' variables of the CloudWatch publisher: environment only (aws_settings.h).
+  metrics::AwsSettings aws;
 
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::json;
@@ -86,6 +89,9 @@ struct Setting {
   bool secret = false;
   // Parses `value` into the config; throws std::invalid_argument when it does not parse.
   std::function<void(Config&, std::string_view value)> apply;
+  // Another program's variable (the AWS SDKs'): read from the process environment only, as
+  // that program does; no flag, not in --help, not read from .env.
+  bool environment_only = false;
 };
 
 const std::vector<Setting>& settings();

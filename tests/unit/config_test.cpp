@@ -1,5 +1,5 @@
 // The configuration table: precedence, aliases, validation messages, secrets kept out of them;
-// its value grammars; the typed crawl settings it fills; the demo's overrides.
+// its value grammars; the typed crawl and AWS settings it fills; the demo's overrides.
 #include "app/config.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/cli.h"
 #include "app/config_parse.h"
 #include "app/demo_component.h"
 
@@ -138,7 +139,9 @@ TEST(Config, ProxyHostAndPortGoTogether) {
 TEST(Config, EverySettingHasHelpAFlagAndAForm) {
   for (const auto& s : settings()) {
     EXPECT_FALSE(s.help.empty()) << s.name;
-    EXPECT_FALSE(s.flag.empty()) << s.name;
+    // The AWS SDKs' variables alone are environment-only, without a flag.
+    EXPECT_EQ(s.flag.empty(), s.environment_only) << s.name;
+    EXPECT_EQ(s.environment_only, s.name.starts_with("AWS_")) << s.name;
     EXPECT_FALSE(s.form.empty()) << s.name;
   }
 }
@@ -188,7 +191,7 @@ TEST(Config, BooleansShareTheGrammarAndNameTheVariable) {
   EXPECT_FALSE(load_config(sources({{"MIGRATE_ON_START", "off"}})).migrate_on_start);
   EXPECT_TRUE(load_config(sources({{"CRAWL_ALLOW_PRIVATE", "true"}})).crawl.ssrf.allow_private);
   EXPECT_FALSE(load_config(sources({})).crawl.ssrf.allow_private);
-  for (auto name : {"MIGRATE_ON_START", "CRAWL_ALLOW_PRIVATE"}) {
+  for (auto name : {"MIGRATE_ON_START", "CRAWL_ALLOW_PRIVATE", "AWS_EC2_METADATA_DISABLED"}) {
     auto err = error_of(sources({{name, "maybe"}}));
     EXPECT_NE(err.find(std::string(name) + "='maybe'"), std::string::npos) << err;
   }
@@ -279,6 +282,64 @@ TEST(Config, ProfileFileOverridesTheUrlVariables) {
   EXPECT_EQ(crawl::find_profile(c.profiles, "ORGANIC")->url_template,
             "http://env.example/o?q={query}");
   EXPECT_EQ(c.profile_file, path.string());
+}
+
+TEST(Config, AwsVariablesComeFromTheEnvironmentOnly) {
+  auto d = load_config(sources({})).aws;
+  EXPECT_TRUE(d.region.empty());
+  EXPECT_TRUE(d.cloudwatch_endpoint.empty());
+  EXPECT_FALSE(d.credentials.ec2_metadata_disabled);
+
+  EXPECT_EQ(load_config(sources({{"AWS_DEFAULT_REGION", "eu-west-1"}})).aws.region, "eu-west-1");
+  EXPECT_EQ(load_config(sources({{"AWS_DEFAULT_REGION", "eu-west-1"}, {"AWS_REGION", "us-east-2"}}))
+                .aws.region,
+            "us-east-2");
+  EXPECT_EQ(load_config(sources({{"AWS_ENDPOINT_URL", "http://localhost:4566/"}}))
+                .aws.cloudwatch_endpoint,
+            "http://localhost:4566/");
+  EXPECT_EQ(load_config(sources({{"AWS_ENDPOINT_URL", "http://localhost:4566/"},
+                                 {"AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:9000"}}))
+                .aws.cloudwatch_endpoint,
+            "http://127.0.0.1:9000");
+
+  auto c = load_config(sources({{"AWS_ACCESS_KEY_ID", "AK"},
+                                {"AWS_SECRET_ACCESS_KEY", "SK"},
+                                {"AWS_SESSION_TOKEN", "ST"},
+                                {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"},
+                                {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/c"},
+                                {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/run/token"},
+                                {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok"},
+                                {"AWS_EC2_METADATA_DISABLED", "TRUE"},
+                                {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"}}))
+               .aws.credentials;
+  EXPECT_EQ(c.access_key_id, "AK");
+  EXPECT_EQ(c.secret_access_key, "SK");
+  EXPECT_EQ(c.session_token, "ST");
+  EXPECT_EQ(c.container_relative_uri, "/v2/creds");
+  EXPECT_EQ(c.container_full_uri, "http://127.0.0.1/c");
+  EXPECT_EQ(c.container_token_file, "/run/token");
+  EXPECT_EQ(c.container_token, "tok");
+  EXPECT_TRUE(c.ec2_metadata_disabled);
+  EXPECT_EQ(c.ec2_metadata_endpoint, "http://127.0.0.1:1");
+
+  // Not the crawler's variables: .env (where AWS_REGION is the compose file's) and flags do
+  // not set them.
+  EXPECT_TRUE(load_config(sources({}, {{"AWS_REGION", "ap-northeast-2"}})).aws.region.empty());
+  EXPECT_TRUE(load_config(sources({}, {}, {{"AWS_REGION", "ap-northeast-2"}})).aws.region.empty());
+}
+
+TEST(Config, HelpListsTheCrawlersVariablesOnly) {
+  const char* argv[] = {"crawler", "--help"};
+  testing::internal::CaptureStdout();
+  auto cmd = parse_command_line(2, argv);
+  auto help = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(cmd.kind, Command::Kind::exit);
+  EXPECT_NE(help.find("[env CRAWL_BROWSER_BLOCK; default: Image,Font,Media]"), std::string::npos)
+      << help;
+  EXPECT_NE(help.find("[env CHROMIUM_PATH, PUPPETEER_EXECUTABLE_PATH; default: /usr/bin/chromium]"),
+            std::string::npos);
+  EXPECT_EQ(help.find("AWS_"), help.find("AWS_REGION and credentials"))
+      << "only METRICS_SINK's help names an AWS variable";
 }
 
 TEST(Config, DemoOverridesPointTheCrawlAtTheSite) {
