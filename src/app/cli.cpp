@@ -51,6 +51,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   std::map<std::string, std::string> flag_values;
   std::vector<std::string> process_tokens;
   for (const auto& s : settings()) {
+    if (s.environment_only) continue;
     std::string flag = "--" + std::string(s.flag);
     if (s.name == "PROCESS_TYPE") {
       app.add_option(flag, process_tokens, describe_setting(s))

@@ -317,52 +317,6 @@ class PageLoad {
 
 }  // namespace
 
-std::vector<std::string> parse_blocked_resource_types(std::string_view text) {
-  static const std::vector<std::string> known = {"Stylesheet",
-                                                 "Image",
-                                                 "Media",
-                                                 "Font",
-                                                 "Script",
-                                                 "TextTrack",
-                                                 "XHR",
-                                                 "Fetch",
-                                                 "Prefetch",
-                                                 "EventSource",
-                                                 "WebSocket",
-                                                 "Manifest",
-                                                 "Ping",
-                                                 "Other",
-                                                 "Preflight",
-                                                 "SignedExchange",
-                                                 "CSPViolationReport"};
-  std::vector<std::string> out;
-  auto lower = [](std::string_view v) {
-    std::string s(v);
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-    return s;
-  };
-  if (lower(text) == "none") return out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    auto item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) {
-      auto it = std::find_if(known.begin(), known.end(),
-                             [&](const std::string& k) { return lower(k) == lower(item); });
-      if (it == known.end())
-        throw std::invalid_argument("CRAWL_BROWSER_BLOCK: unknown resource type '" +
-                                    std::string(item) +
-                                    "' (e.g. Image, Font, Media, Stylesheet, Script; or none)");
-      out.push_back(*it);
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 BrowserFetcher::BrowserFetcher(BrowserFetcherOptions options) : options_(std::move(options)) {
   validate(options_.ssrf);
   if (options_.proxy && (options_.proxy->host.empty() || options_.proxy->port == 0))

@@ -34,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crawl/browser/chromium_process.h"
@@ -62,9 +63,25 @@ struct BrowserFetcherOptions {
   std::function<std::chrono::system_clock::time_point()> clock{};
 };
 
-// CRAWL_BROWSER_BLOCK: comma-separated CDP resource types ("Image,Font,Media"; case-
-// insensitive), or "none". Throws std::invalid_argument naming an unknown type.
-std::vector<std::string> parse_blocked_resource_types(std::string_view text);
+// The DevTools protocol's resource types (Network.ResourceType): what blocked_resource_types
+// may name, spelt as the protocol reports them.
+inline constexpr std::string_view kResourceTypes[] = {"Stylesheet",
+                                                      "Image",
+                                                      "Media",
+                                                      "Font",
+                                                      "Script",
+                                                      "TextTrack",
+                                                      "XHR",
+                                                      "Fetch",
+                                                      "Prefetch",
+                                                      "EventSource",
+                                                      "WebSocket",
+                                                      "Manifest",
+                                                      "Ping",
+                                                      "Other",
+                                                      "Preflight",
+                                                      "SignedExchange",
+                                                      "CSPViolationReport"};
 
 class BrowserFetcher final : public Fetcher {
  public:
