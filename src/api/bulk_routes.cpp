@@ -84,7 +84,7 @@ std::string search_name(const std::vector<FormPart>& parts,
     if (name.size() > kMaxNameBytes) throw BadRequest("name is longer than 255 characters");
     if (!name.empty()) return name;
   }
-  // The original required a name; a client that sends none gets the file's name.
+  // A bulk search needs a name; a client that sends none gets the file's name.
   if (filename) {
     auto dot = filename->rfind('.');
     auto stem = trim(filename->substr(0, dot == 0 ? filename->size() : dot));
@@ -142,7 +142,7 @@ http::Response upload(store::Store& store, queue::Queue& queue,
                                 {"queuedCount", queued}});
 }
 
-// A limit above `max` is lowered to it (the original clamped), nonsense is a 400.
+// A limit above `max` is lowered to it (clients rely on the clamp), nonsense is a 400.
 int page_limit(const http::Request& req, std::int64_t fallback, std::int64_t max) {
   return static_cast<int>(std::min(query_int(req, "limit", fallback, 1, 1'000'000), max));
 }

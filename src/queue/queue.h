@@ -2,9 +2,9 @@
 //
 // Design:
 //   - One abstract Queue (producer + admin operations), one abstract Worker (consumer), one
-//     abstract EventStream (the queue's global events). The Bull-on-Redis backend
-//     (bull/bull_queue.h) is the first implementation; an embedded SQLite one comes later,
-//     so nothing here names keys, scripts or Redis.
+//     abstract EventStream (the queue's global events). Two backends implement them:
+//     Bull on Redis (bull/bull_queue.h) and one SQLite file (embedded/embedded_queue.h), so
+//     nothing here names keys, scripts, Redis or SQLite.
 //   - The vocabulary is Bull 4's (states, counts, options, event names) because the crawler,
 //     its REST API and its dashboards speak it.
 //   - Job data, return values and progress are JSON *text*: the queue stores and forwards
@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/log.h"
 #include "queue/errors.h"
 #include "queue/job_options.h"
 
@@ -109,6 +110,14 @@ class RetryLater : public std::runtime_error {
   std::chrono::milliseconds delay_;
 };
 
+// Where a worker reports what an operator must see: the backend unreachable and retrying,
+// an outcome it could not record, a job it could not hand back. Fields are structured
+// (log::Field), so the lines stay filterable JSON in the process's log.
+using LogSink = std::function<void(log::Level level, std::string_view message, log::Fields fields)>;
+
+// The process's JSON logger (core/log.h) under `role`: the default of WorkerOptions::log.
+LogSink default_log_sink(std::string role = "queue");
+
 struct WorkerOptions {
   int concurrency = 1;
   std::chrono::milliseconds lock_duration{30000};
@@ -127,6 +136,8 @@ struct WorkerOptions {
   std::chrono::milliseconds reconnect_max{5000};
   // Most jobs taken from the queue in one backend call (bounded by free slots).
   int fetch_batch = 64;
+  // Empty: default_log_sink().
+  LogSink log;
 };
 
 struct WorkerStats {

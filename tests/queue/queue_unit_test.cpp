@@ -193,7 +193,7 @@ TEST(QueueScripts, IncludesExpand) {
   EXPECT_EQ(bull::expand_includes(all[1].text, all), "a\nlocal function f() end\nb");
   const bull::EmbeddedScript bad[] = {{"main", "--- @include \"g\"\n"}};
   EXPECT_THROW(bull::expand_includes(bad[0].text, bad), std::logic_error);
-  EXPECT_EQ(bull::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(redis::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
 }
 
 TEST(QueueEvents, DecodesBullPayloads) {

@@ -322,11 +322,7 @@ class BullQueue final : public Queue {
     std::vector<std::vector<std::string>> calls;
     for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
       const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);
-      std::vector<std::string> cmd = {"EVALSHA", script(script_name).sha1,
-                                      std::to_string(keys.size())};
-      cmd.insert(cmd.end(), keys.begin(), keys.end());
-      cmd.push_back(token_);
-      cmd.push_back(std::to_string(n));
+      std::vector<std::string> args = {token_, std::to_string(n)};
       std::string lifo;
       for (std::size_t i = first; i < first + n; ++i) {
         const NewJob& j = jobs[i];
@@ -336,31 +332,27 @@ class BullQueue final : public Queue {
         if (j.opts.job_id && j.opts.job_id->empty()) {
           throw std::invalid_argument("custom job id is empty");
         }
-        cmd.push_back(j.opts.job_id.value_or(""));
-        cmd.push_back(j.name);
-        cmd.push_back(j.data);
-        cmd.push_back(to_opts_json(j.opts, ts));
-        cmd.push_back(std::to_string(ts));
-        cmd.push_back(std::to_string(delay));
-        cmd.push_back(std::to_string(j.opts.priority));
+        args.push_back(j.opts.job_id.value_or(""));
+        args.push_back(j.name);
+        args.push_back(j.data);
+        args.push_back(to_opts_json(j.opts, ts));
+        args.push_back(std::to_string(ts));
+        args.push_back(std::to_string(delay));
+        args.push_back(std::to_string(j.opts.priority));
         lifo += j.opts.lifo ? '1' : '0';
       }
-      cmd.push_back(lifo);
-      calls.push_back(std::move(cmd));
+      args.push_back(lifo);
+      calls.push_back(redis::evalsha_command(script(script_name), keys, args));
     }
     return calls;
   }
 
-  // Sends the calls in one pipeline; a NOSCRIPT on the first (Redis restarted and lost its
-  // script cache: then nothing ran) reloads the scripts and sends them again.
+  // Sends the calls in one pipeline (scripts Redis lost are loaded and their calls sent
+  // again: see redis::pipeline_script).
   static std::vector<redis::Reply> run_scripts(RedisLink& link,
                                                const std::vector<std::vector<std::string>>& calls,
                                                const char* script_name) {
-    auto replies = link.pipeline(calls);
-    if (!replies.empty() && replies[0].is_error() && replies[0].str().starts_with("NOSCRIPT")) {
-      link.drop();  // reconnecting reloads every script; nothing was added
-      replies = link.pipeline(calls);
-    }
+    const auto replies = link.eval_pipeline(script(script_name), calls);
     for (const auto& r : replies) {
       if (!r.is_error()) continue;
       // A full Redis refuses writes (maxmemory with noeviction, as a queue's Redis must be

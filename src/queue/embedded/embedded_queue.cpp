@@ -230,7 +230,9 @@ class EmbeddedWorker : public Worker {
       : core_(std::move(core)),
         options_(options),
         handler_(std::move(handler)),
-        slots_(static_cast<std::size_t>(std::max(1, options.concurrency))) {}
+        slots_(static_cast<std::size_t>(std::max(1, options.concurrency))) {
+    if (!options_.log) options_.log = default_log_sink();
+  }
 
   ~EmbeddedWorker() override {
     {
@@ -298,6 +300,7 @@ class EmbeddedWorker : public Worker {
 
   void run(std::size_t index) {
     Slot& slot = slots_[index];
+    bool busy = false;
     while (true) {
       {
         std::lock_guard lock(mutex_);
@@ -307,11 +310,18 @@ class EmbeddedWorker : public Worker {
       std::optional<Job> job;
       try {
         job = core_->with_table([](JobTable& t) { return t.take_next(now_ms()); });
-      } catch (const Error&) {
-        // The file is busy (another process writing): try again shortly.
+      } catch (const Error& e) {
+        // The file is busy (another process writing): try again shortly. Said once per
+        // streak, not at every attempt.
+        if (!busy) {
+          options_.log(log::Level::warn, "queue file busy; retrying",
+                       {{"queue", core_->name}, {"error", std::string_view(e.what())}});
+        }
+        busy = true;
         std::this_thread::sleep_for(options_.reconnect_min);
         continue;
       }
+      busy = false;
       if (!job) {
         auto wait = idle_wait();
         std::unique_lock lock(core_->mutex);
@@ -378,9 +388,12 @@ class EmbeddedWorker : public Worker {
           std::lock_guard lock(mutex_);
           ++stats_.failed;
         }
-      } catch (const Error&) {
+      } catch (const Error& e) {
         // The outcome could not be written (the file is broken or busy past the timeout):
         // the job stays active and is recovered on the next start, as after a crash.
+        options_.log(
+            log::Level::warn, "job outcome not recorded; recovered on the next start",
+            {{"queue", core_->name}, {"job", job.id}, {"error", std::string_view(e.what())}});
       }
     }
     {
