@@ -157,6 +157,7 @@ TEST(QueueScore, DelayedScoreEncoding) {
 
 TEST(QueueScripts, AllCommandsEmbeddedWithHeaders) {
   const std::vector<std::string> expected = {"addJobs",
+                                             "addJobsUnlessActive",
                                              "addJobsUnlessPending",
                                              "addLog",
                                              "cleanJobsInSet",

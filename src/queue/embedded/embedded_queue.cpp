@@ -459,6 +459,14 @@ class EmbeddedQueue : public Queue {
     core_->notify_jobs();
     return out;
   }
+  std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields) override {
+    for (const auto& j : jobs) validate_job_data(j.data);
+    auto out = core_->with_table(
+        [&](JobTable& t) { return t.add_bulk_unless_active(jobs, inherited_fields, now_ms()); });
+    core_->notify_jobs();
+    return out;
+  }
   std::optional<Job> get_job(const std::string& id) override {
     return core_->with_table([&](JobTable& t) { return t.get(id); });
   }
