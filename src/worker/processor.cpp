@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::worker {
 namespace {

@@ -134,7 +134,7 @@ TEST_P(QueueContract, AddStoresTheJobAsGiven) {
   NewJob j;
   j.name = "crawl";
   j.data = R"({"keywordId":7,"keyword":"운동화"})";
-  j.opts = crawler_default_job_options();
+  j.opts = retrying_options();
   j.opts.job_id = "kw-7";
   j.opts.priority = 5;
   const auto before = now_ms();

@@ -12,13 +12,12 @@
 #include "crawl/sample_site/site.h"
 #include "crawler_process.h"
 #include "queue/bull/bull_queue.h"
-#include "queue/job_options.h"
 #include "store/postgres/postgres_store.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
 #include "support/temp_dir.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 using namespace crawler;
 using namespace crawler::testing;
@@ -55,8 +54,8 @@ class WorkerPolitenessTest : public ::testing::Test {
     data.keyword_id = k.id;
     data.keyword = keyword;
     data.target_url = k.url;
-    auto opts = queue::crawler_default_job_options();
-    opts.job_id = std::to_string(k.id);
+    auto opts = worker::crawl_job_options();
+    opts.job_id = worker::keyword_job_id(k.id);
     return queue_->add(worker::job_data_json(data), opts);
   }
 
