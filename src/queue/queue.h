@@ -138,6 +138,10 @@ struct WorkerOptions {
   int fetch_batch = 64;
   // Empty: default_log_sink().
   LogSink log;
+  // How long a slot rests after each try it ran was recorded, before it takes another job:
+  // politeness towards whatever the handlers visit, paid by the slot, not by the job (its
+  // completion and events are not held back). A stop ends the rest.
+  std::chrono::milliseconds pause_after_job{0};
 };
 
 struct WorkerStats {

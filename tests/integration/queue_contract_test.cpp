@@ -594,6 +594,39 @@ TEST_P(QueueContract, JobsWithoutCustomIdsAreRefusedByCheckNow) {
   EXPECT_THROW(queue_->add_bulk_unless_active({plain}), std::invalid_argument);
 }
 
+TEST_P(QueueContract, ASlotRestsAfterItsJobIsRecordedNotBeforeIt) {
+  auto events = queue_->events();
+  events->next(10ms);
+  queue_->add_bulk({job("first", 1), job("second", 2)});
+  auto w = quick();
+  w.pause_after_job = 1500ms;
+  Tries tries;
+  auto worker = queue_->make_worker(w, [&](JobContext&) {
+    tries.record();
+    return std::string("{}");
+  });
+  worker->start();
+  // The first job's completion is published at once, not after the pause.
+  auto completed = events->next(5s);
+  while (completed && completed->kind != QueueEvent::Kind::completed) completed = events->next(5s);
+  const auto published = Clock::now();
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->job_id, "first");
+  ASSERT_TRUE(poll_until([&] { return queue_->get_state("second") == JobState::completed; }, 10s));
+  const auto at = tries.at();
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_LT(published - at[0], 1000ms);
+  EXPECT_GE(at[1] - published, 1300ms);  // the slot rested before taking the next job
+  const auto first = queue_->get_job("first");
+  ASSERT_TRUE(first && first->processed_on && first->finished_on);
+  EXPECT_LT(*first->finished_on - *first->processed_on, 1000);
+  // A stop ends the rest.
+  queue_->add(job("third", 3));
+  const auto stopping = Clock::now();
+  EXPECT_TRUE(worker->stop(5s));
+  EXPECT_LT(Clock::now() - stopping, 1000ms);
+}
+
 TEST_P(QueueContract, RetryLaterWaitsAtLeastTheDelayAsked) {
   auto j = job("throttled", 0);
   j.opts.attempts = 2;
