@@ -1,6 +1,6 @@
 // Thin adapters: multipart.h takes the upload apart, xlsx/ reads the sheet, bulk_sheet.h turns
-// it into rows, the store decides cached vs pending (in one transaction), bulk_jobs.h queues
-// the pending rows, bulk_files.h writes the template and the export.
+// it into rows, the store decides cached vs pending (in one transaction), worker/crawl_job.h
+// queues the pending rows, bulk_files.h writes the template and the export.
 //
 // Every way an upload can be wrong is a 4xx with a message for the person who made the file:
 // not multipart, no file, over 10 MB (413), not an .xlsx, corrupt, a zip bomb or too many
@@ -13,13 +13,13 @@
 
 #include "api/api_error.h"
 #include "api/bulk_files.h"
-#include "api/bulk_jobs.h"
 #include "api/bulk_sheet.h"
 #include "api/handler.h"
 #include "api/json_io.h"
 #include "api/multipart.h"
 #include "api/params.h"
 #include "core/utf8.h"
+#include "worker/crawl_job.h"
 #include "xlsx/reader.h"
 
 namespace crawler::api {
@@ -121,7 +121,7 @@ http::Response upload(store::Store& store, queue::Queue& queue,
   auto created = store.create_bulk_search(search, store::now_ms(), cache_interval);
   int queued = 0;
   try {
-    queued = queue_bulk_jobs(queue, created.keywords);
+    queued = worker::enqueue_bulk(queue, created.keywords);
   } catch (...) {
     try {
       store.delete_bulk_search(created.search.id);

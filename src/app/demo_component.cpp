@@ -2,7 +2,7 @@
 
 #include "core/log.h"
 #include "crawl/sample_site/site.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::app {
 namespace {
@@ -41,25 +41,18 @@ class DemoComponent : public Component {
   void start() override {
     auto store = backends_.store(2);
     auto queue = backends_.queue();
-    std::vector<queue::NewJob> jobs;
+    std::vector<store::Keyword> keywords;
     for (const auto& k : demo_keywords()) {
       const auto target = site::results(k.keyword, site::Page::ad).at(k.result_index).domain;
-      store::Keyword row;
       try {
-        row = store->add_keyword({k.keyword, target, k.tags, k.target_rank});
+        keywords.push_back(store->add_keyword({k.keyword, target, k.tags, k.target_rank}));
       } catch (const store::Conflict& e) {  // seeded by an earlier demo run
-        row = *store->get_keyword(e.existing_id);
+        keywords.push_back(*store->get_keyword(e.existing_id));
       }
-      queue::NewJob job;
-      job.data = worker::job_data_json({row.id, row.keyword, row.url, row.target_rank, {}});
-      job.opts = queue::crawler_default_job_options();
-      job.opts.job_id = std::to_string(row.id);
-      job.opts.priority = 1;  // "check now"
-      jobs.push_back(std::move(job));
     }
-    queue->add_bulk_unless_pending(jobs);
+    worker::enqueue_check_now(*queue, keywords);
     logger_.info("demo: keywords seeded and queued",
-                 {{"keywords", static_cast<std::int64_t>(jobs.size())}});
+                 {{"keywords", static_cast<std::int64_t>(keywords.size())}});
   }
 
   void stop(std::chrono::steady_clock::time_point) override { site_.stop(); }

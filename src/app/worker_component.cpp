@@ -47,7 +47,6 @@ class WorkerComponent : public Component {
 
     worker::ProcessorOptions options;
     options.mode = crawl.mode;
-    options.interval = config.worker_interval;
     options.crawl.timeout = crawl.timeout;
     options.metrics = &metrics_;
     for (const auto& type : crawl.rank_types)
@@ -67,6 +66,7 @@ class WorkerComponent : public Component {
     worker_options.concurrency = config.worker_concurrency;
     // The queue's own lines (Redis unavailable, outcomes not recorded) in this role's log.
     worker_options.log = queue::default_log_sink(logger_.role());
+    worker_options.pause_after_job = config.worker_interval;
     worker_ = queue_->make_worker(
         worker_options, [this](queue::JobContext& job) { return processor_->process(job); });
     concurrency_ = config.worker_concurrency;

@@ -138,6 +138,10 @@ struct WorkerOptions {
   int fetch_batch = 64;
   // Empty: default_log_sink().
   LogSink log;
+  // How long a slot rests after each try it ran was recorded, before it takes another job:
+  // politeness towards whatever the handlers visit, paid by the slot, not by the job (its
+  // completion and events are not held back). A stop ends the rest.
+  std::chrono::milliseconds pause_after_job{0};
 };
 
 struct WorkerStats {
@@ -199,6 +203,17 @@ class Queue {
   // default does it job by job, without atomicity, for backends that have nothing better.
   enum class AddOutcome { added, replaced, skipped };
   virtual std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs);
+
+  // "Check now": every job must carry a custom id (throws std::invalid_argument otherwise).
+  // Per job, atomically: a job with that id that is active is left alone (skipped); one in
+  // any other state (waiting, paused, delayed, completed, failed, stuck) is removed and the
+  // new job added in its place (replaced); otherwise the new job is added. When the replaced
+  // job had not finished (not completed or failed), each of `inherited_fields` that its data
+  // has (not null) and the new job's data lacks is copied into the new data (top-level fields
+  // of JSON objects; numbers are kept exactly up to 2^53), so what a pending job carried is
+  // not lost by replacing it. Batches take as few round trips as the backend can.
+  virtual std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields = {}) = 0;
 
   virtual std::optional<Job> get_job(const std::string& id) = 0;
   // nullopt: no such job.

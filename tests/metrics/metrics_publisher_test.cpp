@@ -264,6 +264,10 @@ class FakeQueue : public queue::Queue {
   }
   std::string add(const queue::NewJob&) override { throw std::logic_error("unused"); }
   std::vector<std::string> add_bulk(const std::vector<queue::NewJob>&) override { return {}; }
+  std::vector<AddOutcome> add_bulk_unless_active(const std::vector<queue::NewJob>&,
+                                                 const std::vector<std::string>&) override {
+    return {};
+  }
   std::optional<queue::Job> get_job(const std::string&) override { return std::nullopt; }
   std::optional<queue::JobState> get_state(const std::string&) override { return std::nullopt; }
   std::vector<queue::Job> get_jobs(const std::vector<queue::JobState>&, std::int64_t, std::int64_t,

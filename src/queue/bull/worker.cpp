@@ -40,6 +40,9 @@
 //     JSON log unless the owner wires another sink.
 //   - RetryLater from a handler (HTTP 429/503 with Retry-After) fails the try like any
 //     exception, and its retry waits at least the delay asked for.
+//   - pause_after_job: a slot whose try ended is not handed a job until its outcome is
+//     recorded (so it is not refilled by the same completeAndFetch) and the pause has passed
+//     since; the completion itself, and its event, are not delayed.
 #include "queue/bull/worker.h"
 
 #include <algorithm>
@@ -78,6 +81,8 @@ struct Slot {
   std::optional<Clock::time_point> deadline;
   std::atomic<bool> cancelled{false};
   std::condition_variable cv;
+  // pause_after_job: no job for this slot before then; max() until its outcome is recorded.
+  Clock::time_point resting_until{};
 };
 
 class BullWorker;
@@ -227,6 +232,9 @@ class BullWorker final : public Worker {
       out.job = std::move(job);
       {
         std::lock_guard lock(mutex_);
+        if (options_.pause_after_job > milliseconds(0))
+          slot.resting_until =
+              slot.abandoned ? Clock::now() + options_.pause_after_job : Clock::time_point::max();
         if (!slot.abandoned) outcomes_.push_back(std::move(out));
         slot.busy = false;
         slot.abandoned = false;
@@ -262,8 +270,9 @@ class BullWorker final : public Worker {
         std::lock_guard lock(mutex_);
         outcomes.swap(outcomes_);
         stopping = stopping_;
+        const auto at = Clock::now();
         for (auto& s : slots_) {
-          if (!s.busy) ++free;
+          if (!s.busy && s.resting_until <= at) ++free;
         }
         collect_timeouts(outcomes);
       }
@@ -279,6 +288,7 @@ class BullWorker final : public Worker {
           completions.push_back(std::move(o));
         } else {
           record_failure(o);
+          rest(o.slot);
         }
       }
       const std::size_t want = stopping ? 0 : std::min<std::size_t>(free, options_.fetch_batch);
@@ -293,6 +303,7 @@ class BullWorker final : public Worker {
           keep_for_hand_back(std::move(taken));
           break;
         }
+        for (const auto& c : completions) rest(c.slot);
         claimed.clear();
         if (poll) {
           drained = fetched.size() < want;
@@ -308,7 +319,8 @@ class BullWorker final : public Worker {
           std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
       if (stopping_ && idle && outcomes_.empty()) break;
       if (!outcomes_.empty() || (stopping_ && !stopping)) continue;
-      if (idle && drained && !stopping_) {
+      const auto rest_end = end_of_rests();
+      if (idle && drained && !stopping_ && rest_end == Clock::time_point::max()) {
         // Nothing in flight: only a new job or a timer can give work, so block on the list.
         lock.unlock();
         claimed = block_for_job(next_timer());
@@ -317,7 +329,7 @@ class BullWorker final : public Worker {
       const auto wake_at =
           std::min(next_timer(), drained ? next_poll_ : Clock::now() + milliseconds(100));
       if (!drained && want > 0 && !stopping_) continue;  // more jobs may be waiting
-      wake_.wait_until(lock, std::min(wake_at, earliest_deadline()));
+      wake_.wait_until(lock, std::min({wake_at, earliest_deadline(), rest_end}));
     }
 
     std::lock_guard lock(mutex_);
@@ -344,6 +356,22 @@ class BullWorker final : public Worker {
     for (const auto& s : slots_) {
       if (s.busy && !s.abandoned && s.deadline) t = std::min(t, *s.deadline);
     }
+    return t;
+  }
+
+  // After the outcome of the slot's try was recorded: its pause starts now.
+  void rest(std::size_t index) {
+    if (options_.pause_after_job <= milliseconds(0)) return;
+    std::lock_guard lock(mutex_);
+    slots_[index].resting_until = Clock::now() + options_.pause_after_job;
+  }
+
+  // Under mutex_: when the first resting idle slot may take a job again (max: none rests).
+  Clock::time_point end_of_rests() const {
+    const auto now = Clock::now();
+    auto t = Clock::time_point::max();
+    for (const auto& s : slots_)
+      if (!s.busy && s.resting_until > now) t = std::min(t, s.resting_until);
     return t;
   }
 
@@ -498,10 +526,11 @@ class BullWorker final : public Worker {
   void hand_out(std::vector<Job> jobs) {
     if (jobs.empty()) return;
     std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
     std::size_t next = 0;
     for (std::size_t i = 0; i < slots_.size() && next < jobs.size(); ++i) {
       Slot& s = slots_[i];
-      if (s.busy) continue;
+      if (s.busy || s.resting_until > now) continue;
       Job& job = jobs[next++];
       in_flight_[i] = job;
       s.busy = true;

@@ -22,6 +22,8 @@
 //     processes added). Per-try timeouts and the stop deadline are watched by one watchdog
 //     thread that sets cancelled(); a timed-out try fails with Bull's reason when its handler
 //     returns (a thread cannot be killed; Bull's background promise keeps running too).
+//   - A slot rests pause_after_job after recording each outcome, on its own thread: the
+//     job's completion is published first, and the other slots go on.
 //   - stop(deadline): no new jobs; in-flight ones finish and are recorded. Past the deadline
 //     their handlers are told cancelled(), the jobs go back to the head of the line untouched
 //     (the try not counted), and whatever those handlers return later is dropped.
@@ -345,7 +347,15 @@ class EmbeddedWorker : public Worker {
       }
       auto outcome = run_handler(*job, slot);
       record(slot, *job, outcome);
+      rest();
     }
+  }
+
+  // WorkerOptions::pause_after_job, after the outcome was recorded and published.
+  void rest() {
+    if (options_.pause_after_job <= milliseconds(0)) return;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, options_.pause_after_job, [&] { return stopping_; });
   }
 
   TryOutcome run_handler(const Job& job, Slot& slot) {
@@ -456,6 +466,14 @@ class EmbeddedQueue : public Queue {
     for (const auto& j : jobs) validate_job_data(j.data);
     auto out =
         core_->with_table([&](JobTable& t) { return t.add_bulk_unless_pending(jobs, now_ms()); });
+    core_->notify_jobs();
+    return out;
+  }
+  std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields) override {
+    for (const auto& j : jobs) validate_job_data(j.data);
+    auto out = core_->with_table(
+        [&](JobTable& t) { return t.add_bulk_unless_active(jobs, inherited_fields, now_ms()); });
     core_->notify_jobs();
     return out;
   }
