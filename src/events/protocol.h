@@ -1,6 +1,6 @@
 // Engine.IO 4 and Socket.IO 5 (the wire protocols of socket.io 4.x) as pure functions: packet
 // encoding and decoding, nothing else, so they are unit-tested without sockets
-// (tests/unit/events_protocol_test.cpp) and the session logic (socketio_server.cpp) reads as
+// (tests/events/events_protocol_test.cpp) and the session logic (socketio_server.cpp) reads as
 // protocol steps.
 //
 // Engine.IO packets are one type digit plus data: 0 open, 1 close, 2 ping, 3 pong, 4 message,

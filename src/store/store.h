@@ -1,7 +1,7 @@
 // The storage interface: keywords, their ranking history and bulk searches. The API, the
 // worker and the scheduler depend on this, not on PostgreSQL; the PostgreSQL implementation is
 // in postgres/, the embedded SQLite one in sqlite/, and both pass the same contract suite
-// (tests/integration/store_contract.h), so the behaviour documented here is the specification.
+// (tests/store/store_contract.h), so the behaviour documented here is the specification.
 //
 // Errors are exceptions (store/errors.h): "not found" is not an error here (std::optional or
 // false), a duplicate keyword is (Conflict, carrying the existing id), an unreachable database

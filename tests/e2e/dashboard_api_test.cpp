@@ -5,10 +5,11 @@
 
 #include <boost/json.hpp>
 
-#include "integration/crawler_process.h"
-#include "integration/http_client.h"
 #include "queue/bull/bull_queue.h"
-#include "queue/testing/finish_jobs.h"
+#include "support/api_envelope.h"
+#include "support/crawler_process.h"
+#include "support/finish_jobs.h"
+#include "support/http_client.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
@@ -33,20 +34,9 @@ class DashboardApi : public ::testing::Test {
   }
   HttpResult call(const std::string& method, const std::string& path, const std::string& body = "",
                   std::vector<std::string> headers = {}) {
-    headers.push_back(std::string("x-api-key: ") + kKey);
-    return http_request(method, server_->url(path), body, headers);
+    return server_->call(method, path, body, std::move(headers));
   }
-  json::value data(const HttpResult& r) {
-    auto v = json::parse(r.body).as_object();
-    EXPECT_EQ(v["success"], true) << r.body;
-    return v["data"];
-  }
-  void expect_error(const HttpResult& r, long status, const std::string& words) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto v = json::parse(r.body).as_object();
-    EXPECT_EQ(v["success"], false);
-    EXPECT_NE(std::string(v["error"].as_string()).find(words), std::string::npos) << r.body;
-  }
+  static json::value data(const HttpResult& r) { return api_data(r); }
   std::unique_ptr<queue::Queue> open_queue() {
     queue::bull::BullOptions o;
     o.redis_url = SharedServices::get().redis_url();
@@ -89,21 +79,21 @@ TEST_F(DashboardApi, OneKeywordAndTheLatestRanksValidateTheirInput) {
   auto one = call("GET", "/api/keywords/" + std::to_string(id));
   ASSERT_EQ(one.status, 200);
   EXPECT_EQ(data(one).at("url").as_string(), "a.example");
-  expect_error(call("GET", "/api/keywords/999999"), 404, "not found");
-  expect_error(call("GET", "/api/keywords/abc"), 400, "id");
+  expect_api_error(call("GET", "/api/keywords/999999"), 404, "not found");
+  expect_api_error(call("GET", "/api/keywords/abc"), 400, "id");
 
   auto latest = call("GET", "/api/keywords/latest-ranks?ids=" + std::to_string(id) + ",999999");
   ASSERT_EQ(latest.status, 200) << latest.body;
   auto l = data(latest).as_object();
   EXPECT_TRUE(l.at(std::to_string(id)).at("AD").is_null());  // never checked
   EXPECT_TRUE(l.at("999999").at("ORGANIC").is_null());
-  expect_error(call("GET", "/api/keywords/latest-ranks"), 400, "ids");
-  expect_error(call("GET", "/api/keywords/latest-ranks?ids=1,x"), 400, "ids");
-  expect_error(call("GET", "/api/keywords/latest-ranks?ids=-3"), 400, "ids");
-  expect_error(call("GET", "/api/keywords/latest-ranks?ids=1,,2"), 400, "ids");
+  expect_api_error(call("GET", "/api/keywords/latest-ranks"), 400, "ids");
+  expect_api_error(call("GET", "/api/keywords/latest-ranks?ids=1,x"), 400, "ids");
+  expect_api_error(call("GET", "/api/keywords/latest-ranks?ids=-3"), 400, "ids");
+  expect_api_error(call("GET", "/api/keywords/latest-ranks?ids=1,,2"), 400, "ids");
   std::string many = "1";
   for (int i = 2; i <= 201; ++i) many += "," + std::to_string(i);
-  expect_error(call("GET", "/api/keywords/latest-ranks?ids=" + many), 400, "200");
+  expect_api_error(call("GET", "/api/keywords/latest-ranks?ids=" + many), 400, "200");
 }
 
 TEST_F(DashboardApi, ImportAddsManyKeywordsReportingDuplicatesAndBadRows) {
@@ -173,12 +163,12 @@ TEST_F(DashboardApi, FailedJobsAreListedWithReasonsAndRetried) {
   EXPECT_EQ(job["attemptsMade"].as_int64(), 1);
   EXPECT_EQ(job["data"].at("keyword").as_string(), "k");
   EXPECT_EQ(data(call("GET", "/api/jobs/list?state=completed")).at("total").as_int64(), 1);
-  expect_error(call("GET", "/api/jobs/list"), 400, "state");
-  expect_error(call("GET", "/api/jobs/list?state=lost"), 400, "state");
-  expect_error(call("GET", "/api/jobs/list?state=failed&limit=0"), 400, "limit");
+  expect_api_error(call("GET", "/api/jobs/list"), 400, "state");
+  expect_api_error(call("GET", "/api/jobs/list?state=lost"), 400, "state");
+  expect_api_error(call("GET", "/api/jobs/list?state=failed&limit=0"), 400, "limit");
 
-  expect_error(call("POST", "/api/jobs/job-2/retry"), 409, "completed");
-  expect_error(call("POST", "/api/jobs/nope/retry"), 404, "not found");
+  expect_api_error(call("POST", "/api/jobs/job-2/retry"), 409, "completed");
+  expect_api_error(call("POST", "/api/jobs/nope/retry"), 404, "not found");
   auto one = call("POST", "/api/jobs/job-0/retry");
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(q->get_state("job-0"), queue::JobState::waiting);
@@ -187,7 +177,7 @@ TEST_F(DashboardApi, FailedJobsAreListedWithReasonsAndRetried) {
   EXPECT_EQ(data(all).at("retried").as_int64(), 1);
   EXPECT_EQ(q->get_job_counts().waiting, 2);
   EXPECT_EQ(q->get_job_counts().failed, 0);
-  expect_error(call("POST", "/api/jobs/retry-failed?max=0"), 400, "max");
+  expect_api_error(call("POST", "/api/jobs/retry-failed?max=0"), 400, "max");
 }
 
 TEST_F(DashboardApi, ScalingShowsTheSamplesAndThePolicysAdvice) {

@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "crawl/sample_site/site.h"
-#include "integration/crawler_process.h"
+#include "support/crawler_process.h"
 #include "support/ports.h"
 #include "support/services.h"
 #include "support/subprocess.h"

@@ -1,4 +1,4 @@
-// A real npm `bull` 4 peer for the C++ queue's conformance tests (tests/integration/queue_*).
+// A real npm `bull` 4 peer for the C++ queue's conformance tests (tests/queue/queue_*).
 //
 //   node bull_peer.js <command> <redis-url> <prefix> <queue> [args...]
 //

@@ -1,4 +1,4 @@
-// Real npm peers for the real-time events tests (tests/integration/events_*_test.cpp) and the
+// Real npm peers for the real-time events tests (tests/events/events_*_test.cpp) and the
 // fan-out benchmark (bench/events_bench.js).
 //
 //   node events_peer.js sio <url> <opts-json>   socket.io-client 4 with default options plus

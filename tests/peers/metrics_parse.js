@@ -1,6 +1,6 @@
 // Parses Prometheus text (file given as argv[2]) with npm parse-prometheus-text-format and
 // prints the parsed families as JSON (prom2json shape) on stdout. Exits 1 on a parse error.
-// Used by tests/integration/metrics_prometheus_test.cpp.
+// Used by tests/metrics/metrics_prometheus_test.cpp (and metrics_roles_test.cpp).
 'use strict';
 const fs = require('fs');
 const parse = require('parse-prometheus-text-format');

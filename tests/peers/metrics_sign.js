@@ -4,7 +4,7 @@
 //  time (ISO 8601), credentials: {accessKeyId, secretAccessKey, sessionToken?}}.
 // Every given header is signed (the caller passes exactly the headers it wants compared),
 // and no x-amz-content-sha256 is added (applyChecksum: false), as for CloudWatch.
-// Used by tests/unit/... and tests/integration/metrics_cloudwatch_test.cpp.
+// Used by tests/metrics/metrics_cloudwatch_test.cpp.
 'use strict';
 const fs = require('fs');
 const { SignatureV4 } = require('@smithy/signature-v4');

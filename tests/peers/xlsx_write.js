@@ -1,5 +1,5 @@
-// Writes an .xlsx with a real npm library, for the reader's tests (tests/unit/xlsx_peers_test.cpp
-// and tests/integration/api_bulk_test.cpp).
+// Writes an .xlsx with a real npm library, for the reader's tests (tests/xlsx/xlsx_peers_test.cpp
+// and tests/api/api_bulk_test.cpp).
 //
 //   node xlsx_write.js <sheetjs|exceljs> <out.xlsx> <spec.json>
 //

@@ -17,15 +17,12 @@
 #include "support/files.h"
 #include "support/pg_admin.h"
 #include "support/poll.h"
-#include "support/ports.h"
 #include "support/tool_paths.h"
 
 namespace crawler::testing {
 namespace {
 
 constexpr auto kStopGrace = std::chrono::seconds(30);
-constexpr int kStartAttempts = 3;
-constexpr const char* kPortTakenMessage = "Address already in use";
 constexpr const char* kServerUser = "postgres";
 
 // Who runs initdb and the server: the postgres user when we are root, else ourselves.
@@ -117,23 +114,23 @@ void stop_detached_in_mode(const std::filesystem::path& dir, const std::string& 
   }
 }
 
+// A given directory made absolute, checked (when running as root) before anything is created.
+std::filesystem::path reachable_dir(const std::filesystem::path& dir) {
+  if (dir.empty()) return dir;
+  auto absolute = std::filesystem::absolute(dir);
+  if (server_user()) check_reachable(absolute, server_ids().first);
+  return absolute;
+}
+
 }  // namespace
 
-PostgresServer::PostgresServer() : PostgresServer(Options{}) {}
-
-PostgresServer::PostgresServer(Options options) : options_(std::move(options)) {
-  if (!options_.dir.empty()) {
-    dir_ = std::filesystem::absolute(options_.dir);
-    if (server_user()) check_reachable(dir_, server_ids().first);  // before creating anything
-    std::filesystem::create_directories(dir_);
-  } else if (options_.detached) {
-    dir_ = TempDir("crawler-pg").release();
-  } else {
-    owned_dir_.emplace("crawler-pg");
-    dir_ = owned_dir_->path();
-  }
+PostgresServer::PostgresServer(Options options)
+    : LocalServer("PostgresServer", "crawler-pg", reachable_dir(options.dir), options.detached),
+      options_(std::move(options)) {
   prepare_directory();
 }
+
+PostgresServer::PostgresServer() : PostgresServer(Options{}) {}
 
 PostgresServer::~PostgresServer() {
   if (options_.detached || !process_.has_child()) return;
@@ -172,20 +169,6 @@ void PostgresServer::initialize_cluster() {
   initialized_ = true;
 }
 
-void PostgresServer::start() {
-  if (started_) throw std::logic_error("PostgresServer::start: already started; use restart()");
-  if (!initialized_) initialize_cluster();
-  std::string failure;
-  for (int attempt = 1;; ++attempt) {
-    port_ = free_port();
-    Launch result = launch(failure);
-    if (result == Launch::kReady) return;
-    if (result != Launch::kPortTaken || attempt == kStartAttempts) {
-      throw std::runtime_error(failure);
-    }
-  }
-}
-
 void PostgresServer::stop() {
   if (!started_) return;
   started_ = false;
@@ -206,21 +189,13 @@ void PostgresServer::kill() {
   }
 }
 
-void PostgresServer::restart() {
-  if (port_ == 0) return start();
-  stop();
-  std::string failure;
-  if (launch(failure) != Launch::kReady) {
-    throw std::runtime_error("restart on the same port failed: " + failure);
-  }
-}
-
 bool PostgresServer::running() {
   if (options_.detached) return detached_running(dir_);
   return process_.has_child() && process_.running();
 }
 
 PostgresServer::Launch PostgresServer::launch(std::string& failure) {
+  if (!initialized_) initialize_cluster();
   const auto log = log_file();
   const std::size_t log_offset = file_size_or_zero(log);
   const std::string port = std::to_string(port_);
@@ -270,16 +245,7 @@ PostgresServer::Launch PostgresServer::launch(std::string& failure) {
     if (!exited) postmaster.terminate(std::chrono::seconds(5), SIGQUIT);
   }
 
-  const std::string new_log = read_file_from(log, log_offset);
-  failure = "PostgreSQL on 127.0.0.1:" + port + " " + what + extra + "\nlog tail (" + log.string() +
-            "):\n" + text_tail(new_log, 30);
-  return new_log.find(kPortTakenMessage) != std::string::npos ? Launch::kPortTaken
-                                                              : Launch::kFailed;
-}
-
-int PostgresServer::port() const {
-  if (port_ == 0) throw std::logic_error("PostgresServer: not started");
-  return port_;
+  return launch_failed("PostgreSQL", what + extra, log, log_offset, failure);
 }
 
 std::string PostgresServer::admin_url() const {

@@ -6,9 +6,10 @@
 // same directory (not /var/run/postgresql), and durability is off (fsync, synchronous_commit,
 // full_page_writes): a crash loses test data we never meant to keep.
 //
-// Two modes, as for RedisServer: by default the postmaster is our child (SIGKILLed if the test
-// process dies; the destructor shuts it down and removes the directory); `detached` starts it
-// with `pg_ctl start` so it outlives us, and stop_detached(dir) stops it from another process.
+// Two modes, as for RedisServer (directory and port: local_server.h): by default the postmaster is
+// our child (SIGKILLed if the test process dies; the destructor shuts it down and removes the
+// directory); `detached` starts it with `pg_ctl start` so it outlives us, and stop_detached(dir)
+// stops it from another process.
 #pragma once
 
 #include <chrono>
@@ -16,8 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "support/local_server.h"
 #include "support/subprocess.h"
-#include "support/temp_dir.h"
 
 namespace crawler::testing {
 
@@ -30,34 +31,26 @@ struct PostgresServerOptions {
   std::chrono::milliseconds startup_timeout{std::chrono::seconds(30)};
 };
 
-class PostgresServer {
+class PostgresServer : public LocalServer {
  public:
   using Options = PostgresServerOptions;
 
   PostgresServer();
   explicit PostgresServer(Options options);
   // A running non-detached server is shut down (immediate mode) and its directory removed.
-  ~PostgresServer();
-  PostgresServer(const PostgresServer&) = delete;
-  PostgresServer& operator=(const PostgresServer&) = delete;
+  ~PostgresServer() override;
 
-  // initdb on first use, then start on a free port (retrying with another port if that one
-  // was taken meanwhile); returns once it accepts connections. Throws std::runtime_error with
-  // the log's tail.
-  void start();
+  // start() (LocalServer) runs initdb on first use and returns once the server accepts
+  // connections; restart() keeps the port and the data.
   // Fast shutdown: disconnects clients, then exits cleanly.
-  void stop();
+  void stop() override;
   // Immediate shutdown (SIGQUIT): no checkpoint, crash recovery on the next start.
-  void kill();
-  // stop() if running, then start again on the same port with the same data.
-  void restart();
-  bool running();
+  void kill() override;
+  bool running() override;
 
-  int port() const;
   std::string admin_url() const;  // postgresql://postgres@127.0.0.1:PORT/postgres
   // A new, empty, uniquely named database; returns its URL.
   std::string create_database();
-  const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path data_dir() const { return dir_ / "data"; }
   std::filesystem::path log_file() const { return dir_ / "postgres.log"; }
 
@@ -65,17 +58,12 @@ class PostgresServer {
   static void stop_detached(const std::filesystem::path& dir);
 
  private:
-  enum class Launch { kReady, kPortTaken, kFailed };
   void prepare_directory();
   void initialize_cluster();
-  Launch launch(std::string& failure);
+  Launch launch(std::string& failure) override;
 
   Options options_;
-  std::optional<TempDir> owned_dir_;  // declared before process_: destroyed after it
-  std::filesystem::path dir_;
   Subprocess process_;
-  int port_ = 0;
-  bool started_ = false;
   bool initialized_ = false;
 };
 

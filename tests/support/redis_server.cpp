@@ -17,8 +17,6 @@ namespace crawler::testing {
 namespace {
 
 constexpr auto kStopGrace = std::chrono::seconds(10);
-constexpr int kStartAttempts = 3;
-constexpr const char* kPortTakenMessage = "Address already in use";
 
 std::filesystem::path pid_file(const std::filesystem::path& dir) { return dir / "redis.pid"; }
 
@@ -35,33 +33,13 @@ std::optional<pid_t> detached_pid(const std::filesystem::path& dir) {
 
 RedisServer::RedisServer() : RedisServer(Options{}) {}
 
-RedisServer::RedisServer(Options options) : options_(std::move(options)) {
-  if (!options_.dir.empty()) {
-    dir_ = std::filesystem::absolute(options_.dir);
-    std::filesystem::create_directories(dir_);
-  } else if (options_.detached) {
-    dir_ = TempDir("crawler-redis").release();
-  } else {
-    owned_dir_.emplace("crawler-redis");
-    dir_ = owned_dir_->path();
-  }
+RedisServer::RedisServer(Options options)
+    : LocalServer("RedisServer", "crawler-redis", options.dir, options.detached),
+      options_(std::move(options)) {
   if (options_.tls) tls_files_ = generate_tls_files(dir_ / "tls");
 }
 
-RedisServer::~RedisServer() = default;  // process_ SIGKILLs the child, then owned_dir_ goes
-
-void RedisServer::start() {
-  if (started_) throw std::logic_error("RedisServer::start: already started; use restart()");
-  std::string failure;
-  for (int attempt = 1;; ++attempt) {
-    port_ = free_port();
-    Launch result = launch(failure);
-    if (result == Launch::kReady) return;
-    if (result != Launch::kPortTaken || attempt == kStartAttempts) {
-      throw std::runtime_error(failure);
-    }
-  }
-}
+RedisServer::~RedisServer() = default;  // process_ SIGKILLs the child, then the directory goes
 
 void RedisServer::stop() {
   if (!started_) return;
@@ -81,15 +59,6 @@ void RedisServer::kill() {
   } else if (process_.has_child()) {
     process_.send_signal(SIGKILL);
     process_.wait();
-  }
-}
-
-void RedisServer::restart() {
-  if (port_ == 0) return start();
-  stop();
-  std::string failure;
-  if (launch(failure) != Launch::kReady) {
-    throw std::runtime_error("restart on the same port failed: " + failure);
   }
 }
 
@@ -117,8 +86,7 @@ RedisServer::Launch RedisServer::launch(std::string& failure) {
   bool ready = poll_until(
       [&] {
         if (answers_ping()) return true;
-        gave_up = launcher_failed() ||
-                  read_file_from(log, log_offset).find(kPortTakenMessage) != std::string::npos;
+        gave_up = launcher_failed() || says_port_taken(read_file_from(log, log_offset));
         return gave_up;
       },
       options_.startup_timeout);
@@ -132,25 +100,21 @@ RedisServer::Launch RedisServer::launch(std::string& failure) {
     return Launch::kReady;
   }
 
-  const std::string new_log = read_file_from(log, log_offset);
-  std::string what = "redis-server on 127.0.0.1:" + std::to_string(port_) + " ";
+  std::string what;
   if (!ready) {
-    what +=
-        "did not answer PING within " + std::to_string(options_.startup_timeout.count()) + " ms";
+    what = "did not answer PING within " + std::to_string(options_.startup_timeout.count()) + " ms";
   } else if (launcher.exit_status() && !launcher.exit_status()->success()) {
-    what += launcher.exit_status()->describe() + " during startup";
+    what = launcher.exit_status()->describe() + " during startup";
   } else {
-    what += "failed during startup";
+    what = "failed during startup";
   }
   if (options_.detached) {
     stop_detached(dir_);  // a daemon that did start but never answered
   } else {
     launcher.terminate(std::chrono::milliseconds(0), SIGKILL);
   }
-  failure = what + "\ncommand: " + describe_command(argv) + "\nlog tail (" + log.string() + "):\n" +
-            text_tail(new_log, 30);
-  return new_log.find(kPortTakenMessage) != std::string::npos ? Launch::kPortTaken
-                                                              : Launch::kFailed;
+  return launch_failed("redis-server", what + "\ncommand: " + describe_command(argv), log,
+                       log_offset, failure);
 }
 
 bool RedisServer::answers_ping() {
@@ -190,11 +154,6 @@ std::vector<std::string> RedisServer::arguments() const {
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   return args;
-}
-
-int RedisServer::port() const {
-  if (port_ == 0) throw std::logic_error("RedisServer: not started");
-  return port_;
 }
 
 std::string RedisServer::url() const {

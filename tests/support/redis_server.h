@@ -5,8 +5,8 @@
 // `detached` mode (used by `crawler-test-services`) daemonizes it with a pid file so it
 // outlives us; RedisServer::stop_detached(dir) stops it later from another process.
 //
-// restart() reuses the port, so a client under test can be shown to reconnect to "the same"
-// Redis after it went away. Without `persistence` the data is gone after a restart
+// restart() reuses the port (local_server.h). Without `persistence` the data is gone after a
+// restart
 // (--save '' --appendonly no); with it, every write is in the append-only file first.
 #pragma once
 
@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "support/local_server.h"
 #include "support/redis_ping.h"
 #include "support/subprocess.h"
-#include "support/temp_dir.h"
 #include "support/tls_certs.h"
 
 namespace crawler::testing {
@@ -47,36 +47,29 @@ struct RedisServerOptions {
   std::chrono::milliseconds startup_timeout{std::chrono::seconds(10)};
 };
 
-class RedisServer {
+class RedisServer : public LocalServer {
  public:
   using Options = RedisServerOptions;
 
   RedisServer();
   explicit RedisServer(Options options);
   // A running non-detached server is killed and its temporary directory removed.
-  ~RedisServer();
-  RedisServer(const RedisServer&) = delete;
-  RedisServer& operator=(const RedisServer&) = delete;
+  ~RedisServer() override;
 
-  // Starts on a free port (retrying with another port if that one was taken meanwhile) and
-  // returns once the server answers PING. Throws std::runtime_error with the log's tail.
-  void start();
+  // start() and restart() (LocalServer) return once the server answers PING.
   // SIGTERM and wait for it to exit (SIGKILL after 10 s).
-  void stop();
+  void stop() override;
   // SIGKILL: the "crashed" server.
-  void kill();
-  // stop() if running, then start again on the same port with the same directory.
-  void restart();
-  bool running();
+  void kill() override;
+  bool running() override;
 
-  int port() const;             // the TLS port when tls
+  // port() is the TLS port when tls.
   std::string url() const;      // redis://127.0.0.1:PORT (throws std::logic_error if tls)
   std::string tls_url() const;  // rediss://127.0.0.1:PORT (throws std::logic_error unless tls)
   // url() or tls_url() with the configured credentials: redis[s]://[user]:password@...
   std::string authenticated_url() const;
   RedisAuth auth() const;                 // for redis_ping(): the ACL user, else the password
   std::filesystem::path ca_file() const;  // throws std::logic_error unless tls
-  const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path log_file() const { return dir_ / "redis.log"; }
   const Options& options() const { return options_; }
 
@@ -84,18 +77,13 @@ class RedisServer {
   static void stop_detached(const std::filesystem::path& dir);
 
  private:
-  enum class Launch { kReady, kPortTaken, kFailed };
-  Launch launch(std::string& failure);
+  Launch launch(std::string& failure) override;
   bool answers_ping();
   std::vector<std::string> arguments() const;
 
   Options options_;
-  std::optional<TempDir> owned_dir_;  // declared before process_: destroyed after it
-  std::filesystem::path dir_;
   std::optional<TlsFiles> tls_files_;
   Subprocess process_;
-  int port_ = 0;
-  bool started_ = false;
 };
 
 }  // namespace crawler::testing
