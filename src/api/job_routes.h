@@ -1,4 +1,4 @@
-// /api/jobs and /api/system: the original's queue routes, with the input validation it lacked.
+// /api/jobs and /api/system: the queue routes existing clients call, with input validation.
 #pragma once
 
 #include "http/router.h"

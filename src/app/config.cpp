@@ -233,7 +233,7 @@ std::vector<Setting> make_settings() {
         {},
         "1",
         "an integer 1-256",
-        "jobs one worker process runs at once (2 on EC2, 4 on Fargate in the seed)",
+        "jobs one worker process runs at once (2 on the EC2 host, 4 in a Fargate task)",
         false,
         [](Config& c, std::string_view v) {
           c.worker_concurrency = static_cast<int>(parse_int(v, 1, 256));
@@ -483,7 +483,7 @@ std::vector<Setting> make_settings() {
         {},
         "api",
         "api or separate",
-        "api: the api role publishes the scaling metrics (the seed); separate: only a process "
+        "api: the api role publishes the scaling metrics (the deployment's way); separate: only a process "
         "with --process=publisher does",
         false,
         [](Config& c, std::string_view v) {
@@ -495,7 +495,7 @@ std::vector<Setting> make_settings() {
         {},
         "60000",
         "milliseconds >= 1000",
-        "period of the CrawlerService metrics (the seed: every minute)",
+        "period of the CrawlerService metrics (the scaling policy expects every minute)",
         false,
         [](Config& c, std::string_view v) { c.cloudwatch_publish_interval = parse_ms(v, 1000); }},
       S{"QUEUE_SAMPLE_INTERVAL_MS",

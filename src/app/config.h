@@ -30,7 +30,7 @@ struct Config {
 
   std::string bind_address;
   std::uint16_t port = 3000;            // api + ws: REST, WebSocket, /metrics
-  std::uint16_t scheduler_port = 3002;  // the seed's scheduler port
+  std::uint16_t scheduler_port = 3002;  // the scheduler's health/metrics port
   std::uint16_t worker_port = 3001;     // health/metrics of a process without the api role (0: any)
   std::uint16_t autoscaler_port = 3003;
   std::string autoscaler_policy = "cloudwatch/autoscaling.json";

@@ -1,4 +1,4 @@
-// `crawler loadtest`: the seed's last step (load testing and tuning) as a command. Enqueues N
+// `crawler loadtest`: load testing and tuning of a deployment as a command. Enqueues N
 // synthetic crawl jobs (keywords "<prefix> <i>", not monitored: no keyword rows are created)
 // on the configured queue, then follows the drain once a second — queue counts and the live
 // worker fleet from the heartbeats, so a scaling fleet (ECS, or --process=autoscaler) is seen

@@ -1,5 +1,5 @@
 // The api role's metrics side: the queue sampler (crawling_queue_jobs and the fleet gauges,
-// every QUEUE_SAMPLE_INTERVAL_MS) and the CloudWatch publisher that drives the seed's
+// every QUEUE_SAMPLE_INTERVAL_MS) and the CloudWatch publisher that drives the deployment's
 // autoscaling (QueueWaitingJobs, QueueBacklogPerWorker, WorkerErrorRate every
 // CLOUDWATCH_PUBLISH_INTERVAL_MS, through the CloudWatch API or as EMF lines on stdout).
 // Neither ever blocks a request: each runs on its own thread and retries on its own.

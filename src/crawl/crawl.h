@@ -44,7 +44,7 @@ struct CrawlInput {
 };
 
 struct CrawlOptions {
-  std::chrono::milliseconds timeout{10000};  // the fetch's (the original's 10 s)
+  std::chrono::milliseconds timeout{10000};  // the fetch's (10 s: CRAWL_TIMEOUT_MS)
   ExtractLimits limits{};
   HostGate* gate = nullptr;                        // fleet-wide politeness; null: none
   std::chrono::milliseconds max_gate_wait{30000};  // give up (failed) after waiting this long

@@ -1,7 +1,7 @@
 // One scheduler tick's work, knowing nothing of cron, leases or HTTP: every due keyword
 // becomes a crawl job, unless its job is still pending.
 //
-// Rules (the original's, without its 30 ms sleep per keyword): due = active and never
+// Rules (no sleep between keywords: the batches are pipelined): due = active and never
 // checked, or last checked longer ago than `interval`, oldest first; each due keyword is
 // queued by worker::enqueue_scheduled (job id = keyword id, priority 100; a keyword whose job
 // is waiting, paused, delayed or active is skipped, one whose job is completed, failed or

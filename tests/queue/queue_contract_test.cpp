@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "queue/testing/finish_jobs.h"
+#include "support/finish_jobs.h"
 #include "support/poll.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"

@@ -34,12 +34,6 @@ if owner and owner ~= ARGV[2] then return -6 end
 if rcall("LREM", KEYS[1], -1, id) < 1 then return -3 end
 rcall("DEL", KEYS[8])
 rcall("SREM", KEYS[6], id)
-local target = KEYS[2]
-if rcall("EXISTS", KEYS[4]) == 1 then target = KEYS[3] end
 local priority = tonumber(rcall("HGET", KEYS[7], "priority")) or 0
-if priority == 0 then
-  rcall("RPUSH", target, id)
-else
-  insertByPriority(KEYS[5], target, id, priority)
-end
+placeJob(KEYS[5], waitingList(KEYS[2], KEYS[3], KEYS[4]), id, priority, "RPUSH")
 return 0

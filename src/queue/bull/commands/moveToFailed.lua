@@ -74,17 +74,8 @@ elseif action == "delayed" then
   rcall("ZADD", KEYS[3], score, id)
   rcall("PUBLISH", KEYS[3], math.floor(score / 0x1000))
 else
-  local target = KEYS[4]
-  if rcall("EXISTS", KEYS[6]) == 1 then target = KEYS[5] end
   local priority = tonumber(rcall("HGET", jobKey, "priority")) or 0
-  if priority == 0 then
-    if ARGV[8] == "1" then
-      rcall("RPUSH", target, id)
-    else
-      rcall("LPUSH", target, id)
-    end
-  else
-    insertByPriority(KEYS[7], target, id, priority)
-  end
+  placeJob(KEYS[7], waitingList(KEYS[4], KEYS[5], KEYS[6]), id, priority,
+    ARGV[8] == "1" and "RPUSH" or "LPUSH")
 end
 return 0

@@ -19,14 +19,8 @@ local rcall = redis.call
 
 local id = ARGV[1]
 if rcall("ZREM", KEYS[1], id) == 0 then return -1 end
-local target = KEYS[2]
-if rcall("EXISTS", KEYS[4]) == 1 then target = KEYS[3] end
 local priority = tonumber(rcall("HGET", KEYS[6], "priority")) or 0
-if priority == 0 then
-  rcall("LPUSH", target, id)
-else
-  insertByPriority(KEYS[5], target, id, priority)
-end
+placeJob(KEYS[5], waitingList(KEYS[2], KEYS[3], KEYS[4]), id, priority, "LPUSH")
 rcall("PUBLISH", KEYS[2] .. "ing@" .. ARGV[2], id)
 rcall("HSET", KEYS[6], "delay", 0)
 return 0

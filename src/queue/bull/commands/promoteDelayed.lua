@@ -23,17 +23,12 @@ local due = rcall("ZRANGEBYSCORE", KEYS[1], 0, (tonumber(ARGV[1]) + 1) * 0x1000 
   "LIMIT", 0, 1000)
 if #due > 0 then
   rcall("ZREM", KEYS[1], unpack(due))
-  local target = KEYS[2]
-  if rcall("EXISTS", KEYS[5]) == 1 then target = KEYS[4] end
+  local target = waitingList(KEYS[2], KEYS[4], KEYS[5])
   local channel = KEYS[2] .. "ing@" .. ARGV[2]
   for _, id in ipairs(due) do
     local jobKey = KEYS[6] .. id
     local priority = tonumber(rcall("HGET", jobKey, "priority")) or 0
-    if priority == 0 then
-      rcall("LPUSH", target, id)
-    else
-      insertByPriority(KEYS[3], target, id, priority)
-    end
+    placeJob(KEYS[3], target, id, priority, "LPUSH")
     rcall("PUBLISH", channel, id)
     rcall("HSET", jobKey, "delay", 0)
   end

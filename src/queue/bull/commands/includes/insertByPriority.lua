@@ -19,3 +19,28 @@ local function insertByPriority(priorityKey, listKey, jobId, priority)
     rcall("RPUSH", listKey, jobId)
   end
 end
+
+--[[
+  placeJob(priorityKey, listKey, jobId, priority, push)
+
+  Puts a job in line: a prioritised one by insertByPriority, any other with `push` at an end
+  of the list ("RPUSH": taken next, since workers take from the right; "LPUSH": behind every
+  job already waiting).
+]]
+local function placeJob(priorityKey, listKey, jobId, priority, push)
+  if priority == 0 then
+    rcall(push, listKey, jobId)
+  else
+    insertByPriority(priorityKey, listKey, jobId, priority)
+  end
+end
+
+--[[
+  waitingList(waitKey, pausedKey, metaPausedKey)
+
+  The list a job waits in now: the paused list while the queue is paused, else wait.
+]]
+local function waitingList(waitKey, pausedKey, metaPausedKey)
+  if rcall("EXISTS", metaPausedKey) == 1 then return pausedKey end
+  return waitKey
+end

@@ -28,11 +28,7 @@ local function storeNewJob(base, id, a, counter, lifo, target, delayedKey, prior
     pushFifo(id)
   else
     flushFifo()
-    if priority == 0 then
-      rcall("RPUSH", target, id)
-    else
-      insertByPriority(priorityKey, target, id, priority)
-    end
+    placeJob(priorityKey, target, id, priority, "RPUSH")
   end
   rcall("PUBLISH", waitingChannel, id)
 end
