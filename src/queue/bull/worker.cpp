@@ -51,6 +51,7 @@
 #include "queue/bull/opts_json.h"
 #include "queue/bull/redis_link.h"
 #include "queue/bull/score.h"
+#include "queue/stacktrace.h"
 #include "queue/try_outcome.h"
 #include "redis/errors.h"
 
