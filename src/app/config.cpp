@@ -1,9 +1,9 @@
 #include "app/config.h"
 
-#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
+#include "core/ascii.h"
 #include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "redis/url.h"
@@ -398,7 +398,7 @@ std::vector<Setting> make_settings() {
         [](Config& c, std::string_view v) {
           c.crawl_profiles = split_list(v);
           for (auto& p : c.crawl_profiles) {
-            for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            p = ascii_upper(p);
             if (p != "AD" && p != "ORGANIC")
               throw std::invalid_argument("unknown area '" + p + "'");
           }

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "app/http_component.h"
+#include "core/clock.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/queue_sampler.h"
 #include "metrics/worker_registry.h"
@@ -13,10 +14,6 @@
 
 namespace crawler::app {
 namespace {
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 // Unique per process, readable in the lease key: host, pid and a random suffix (pids repeat
 // across containers).

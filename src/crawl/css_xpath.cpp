@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace crawler::crawl {
 namespace {
 
@@ -28,7 +30,7 @@ std::string compound(std::string_view css, std::string_view part) {
     std::size_t start = i;
     while (i < part.size() && is_name_char(part[i])) ++i;
     tag.assign(part.substr(start, i - start));
-    for (char& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : tag) c = ascii_to_lower(c);
   }
   std::string predicates;
   while (i < part.size()) {

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/ascii.h"
+
 namespace crawler::crawl {
 namespace {
 
@@ -27,13 +29,6 @@ local ttl_ms = math.ceil((new_tat - now) / 1000) + 1000
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', ttl_ms)
 return {1, 0}
 )lua";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 }  // namespace
 
@@ -73,7 +68,7 @@ redis::Reply RateLimiter::run_script(const std::string& key) {
 }
 
 std::chrono::microseconds RateLimiter::try_acquire(std::string_view host) {
-  const auto reply = run_script(options_.key_prefix + lower(host));
+  const auto reply = run_script(options_.key_prefix + ascii_lower(host));
   if (reply.elements()[0].integer() == 1) return std::chrono::microseconds(0);
   return std::chrono::microseconds(std::max<std::int64_t>(1, reply.elements()[1].integer()));
 }

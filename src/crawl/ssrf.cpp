@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/ascii.h"
+
 namespace crawler::crawl {
 namespace {
 
@@ -236,9 +238,7 @@ std::optional<std::string> check_ip(const SsrfPolicy& policy, std::string_view i
 bool allowed_scheme(std::string_view url) {
   const auto colon = url.find("://");
   if (colon == std::string_view::npos) return false;
-  std::string scheme(url.substr(0, colon));
-  for (char& c : scheme)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string scheme = ascii_lower(url.substr(0, colon));
   return scheme == "http" || scheme == "https";
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "core/ascii.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/retry_after.h"
 
@@ -43,9 +44,7 @@ double num(const json::object& o, std::string_view key) {
 
 std::string header(const json::object& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    std::string key(k);
-    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-    if (key == name && v.is_string()) return std::string(v.as_string());
+    if (ascii_iequals(k, name) && v.is_string()) return std::string(v.as_string());
   }
   return {};
 }
@@ -367,12 +366,7 @@ std::vector<std::string> parse_blocked_resource_types(std::string_view text) {
                                                  "SignedExchange",
                                                  "CSPViolationReport"};
   std::vector<std::string> out;
-  auto lower = [](std::string_view v) {
-    std::string s(v);
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-    return s;
-  };
-  if (lower(text) == "none") return out;
+  if (ascii_iequals(text, "none")) return out;
   std::size_t start = 0;
   while (start <= text.size()) {
     auto comma = text.find(',', start);
@@ -381,7 +375,7 @@ std::vector<std::string> parse_blocked_resource_types(std::string_view text) {
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) {
       auto it = std::find_if(known.begin(), known.end(),
-                             [&](const std::string& k) { return lower(k) == lower(item); });
+                             [&](const std::string& k) { return ascii_iequals(k, item); });
       if (it == known.end())
         throw std::invalid_argument("CRAWL_BROWSER_BLOCK: unknown resource type '" +
                                     std::string(item) +

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "core/hex.h"
+
 namespace crawler::queue::bull {
 
 std::string expand_includes(std::string_view text, std::span<const EmbeddedScript> all) {
@@ -43,13 +45,7 @@ std::string sha1_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
     throw std::runtime_error("SHA1 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 const std::vector<Script>& scripts() {
