@@ -6,6 +6,7 @@
 
 #include "app/http_component.h"
 #include "core/clock.h"
+#include "core/hex.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/queue_sampler.h"
 #include "metrics/worker_registry.h"
@@ -19,9 +20,7 @@ namespace {
 // across containers).
 std::string lease_holder() {
   std::random_device rd;
-  char suffix[9];
-  std::snprintf(suffix, sizeof suffix, "%08x", rd());
-  return metrics::make_worker_id(metrics::local_hostname(), ::getpid()) + ":" + suffix;
+  return metrics::make_worker_id(metrics::local_hostname(), ::getpid()) + ":" + hex_u32(rd());
 }
 
 class SchedulerComponent : public Component {

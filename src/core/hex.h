@@ -2,6 +2,7 @@
 // (percent-encoding, xlsx's _xHHHH_).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,8 @@ constexpr int hex_value(char c) {
 
 // Two lower-case digits per byte (how SHA digests are written for AWS and Redis).
 std::string hex_encode(std::string_view bytes);
+
+// Eight lower-case digits, zero-padded: the random suffixes of worker ids and proxy sessions.
+std::string hex_u32(std::uint32_t v);
 
 }  // namespace crawler

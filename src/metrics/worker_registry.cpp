@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/clock.h"
+#include "core/hex.h"
 
 namespace crawler::metrics {
 namespace {
@@ -32,12 +33,7 @@ void check(const redis::Reply& r, const char* what) {
 
 std::string make_worker_id(const std::string& host, std::int64_t pid) {
   std::random_device rd;
-  char buf[16];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, rd(), 16);
-  (void)ec;
-  std::string suffix(buf, end);
-  while (suffix.size() < 8) suffix.insert(suffix.begin(), '0');
-  return host + ":" + std::to_string(pid) + ":" + suffix;
+  return host + ":" + std::to_string(pid) + ":" + hex_u32(rd());
 }
 
 std::string local_hostname() {

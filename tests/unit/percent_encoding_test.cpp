@@ -22,6 +22,9 @@ TEST(Hex, DigitsAndValues) {
 TEST(Hex, EncodesBytesInLowerCase) {
   EXPECT_EQ(hex_encode(""), "");
   EXPECT_EQ(hex_encode(std::string_view("\x00\x0f\xa0\xff", 4)), "000fa0ff");
+  EXPECT_EQ(hex_u32(0), "00000000");
+  EXPECT_EQ(hex_u32(0xabc), "00000abc");
+  EXPECT_EQ(hex_u32(0xdeadbeef), "deadbeef");
 }
 
 TEST(PercentEncoding, KeepsLettersDigitsAndTheChosenMarks) {
