@@ -41,15 +41,15 @@ void BM_ExtractOrganic(benchmark::State& state) {
 // The AD selectors written as XPath by hand: evaluated by libxml2 whatever the fast path does.
 void BM_ExtractAdXPath(benchmark::State& state) {
   Profile p = default_profile("AD");
-  p.item_xpath = selector_to_xpath("//li[@class='list_item']", false);
-  p.title_xpath = selector_to_xpath(".//*[@class='tit_area']//*[@class='tit']", true);
-  p.display_url_xpath = selector_to_xpath(".//*[@class='url_link']", true);
+  p.items = parse_selector("//li[@class='list_item']");
+  p.title = parse_selector(".//*[@class='tit_area']//*[@class='tit']");
+  p.display_url = parse_selector(".//*[@class='url_link']");
   run(state, p, sample_site::Page::ad);
 }
 // Only the HTML parse: a selector that matches nothing.
 void BM_ParseOnly(benchmark::State& state) {
   Profile p = default_profile("AD");
-  p.item_xpath = selector_to_xpath("/nothing", false);
+  p.items = parse_selector("/nothing");
   run(state, p, sample_site::Page::ad);
 }
 

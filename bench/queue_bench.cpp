@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "queue/bull/bull_queue.h"
+#include "worker/crawl_job.h"
 
 int main(int argc, char** argv) {
   if (argc != 5) {
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
   for (long i = 0; i < jobs; ++i) {
     NewJob j;
     j.data = "{\"keywordId\":" + std::to_string(i) + "}";
-    j.opts = crawler_default_job_options();
+    j.opts = crawler::worker::crawl_job_options();
     batch.push_back(std::move(j));
     if (batch.size() == 1000 || i + 1 == jobs) {
       queue->add_bulk(batch);

@@ -1,4 +1,4 @@
-// The errors a REST handler raises; handle() turns them into the original's envelope
+// The errors a REST handler raises; handle() turns them into the error envelope
 // {"success":false,"error":"..."} with the right status. A handler never builds error responses
 // itself, and never lets bad input become a 500.
 #pragma once

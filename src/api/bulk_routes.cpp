@@ -1,6 +1,6 @@
 // Thin adapters: multipart.h takes the upload apart, xlsx/ reads the sheet, bulk_sheet.h turns
-// it into rows, the store decides cached vs pending (in one transaction), bulk_jobs.h queues
-// the pending rows, bulk_files.h writes the template and the export.
+// it into rows, the store decides cached vs pending (in one transaction), worker/crawl_job.h
+// queues the pending rows, bulk_files.h writes the template and the export.
 //
 // Every way an upload can be wrong is a 4xx with a message for the person who made the file:
 // not multipart, no file, over 10 MB (413), not an .xlsx, corrupt, a zip bomb or too many
@@ -13,7 +13,6 @@
 
 #include "api/api_error.h"
 #include "api/bulk_files.h"
-#include "api/bulk_jobs.h"
 #include "api/bulk_sheet.h"
 #include "api/handler.h"
 #include "api/json_io.h"
@@ -22,6 +21,7 @@
 #include "core/ascii.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "worker/crawl_job.h"
 #include "xlsx/reader.h"
 
 namespace crawler::api {
@@ -80,7 +80,7 @@ std::string search_name(const std::vector<FormPart>& parts,
     if (name.size() > kMaxNameBytes) throw BadRequest("name is longer than 255 characters");
     if (!name.empty()) return name;
   }
-  // The original required a name; a client that sends none gets the file's name.
+  // A bulk search needs a name; a client that sends none gets the file's name.
   if (filename) {
     auto dot = filename->rfind('.');
     std::string stem(
@@ -118,7 +118,7 @@ http::Response upload(store::Store& store, queue::Queue& queue,
   auto created = store.create_bulk_search(search, now_ms(), cache_interval);
   int queued = 0;
   try {
-    queued = queue_bulk_jobs(queue, created.keywords);
+    queued = worker::enqueue_bulk(queue, created.keywords);
   } catch (...) {
     try {
       store.delete_bulk_search(created.search.id);
@@ -139,7 +139,7 @@ http::Response upload(store::Store& store, queue::Queue& queue,
                                 {"queuedCount", queued}});
 }
 
-// A limit above `max` is lowered to it (the original clamped), nonsense is a 400.
+// A limit above `max` is lowered to it (clients rely on the clamp), nonsense is a 400.
 int page_limit(const http::Request& req, std::int64_t fallback, std::int64_t max) {
   return static_cast<int>(std::min(query_int(req, "limit", fallback, 1, 1'000'000), max));
 }

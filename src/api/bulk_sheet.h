@@ -1,10 +1,10 @@
-// From an uploaded sheet to the rows of a bulk search: the original's header aliases, its
-// row-numbered errors, and url normalisation.
+// From an uploaded sheet to the rows of a bulk search: the header aliases users' sheets
+// carry, row-numbered errors, and url normalisation.
 //
 // Row numbers are the sheet's own (the header is row 1), because the person fixing the file
 // looks for them in Excel; the reader keeps gaps, so a blank row 3 does not shift row 4.
-// Blank rows (no keyword and no url) are skipped, as the original's sheet_to_json skipped
-// them; a row with one of the two is an error naming the row, never silently dropped.
+// Blank rows (no keyword and no url) are skipped, as spreadsheet tools leave them between
+// blocks; a row with one of the two is an error naming the row, never silently dropped.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// Thin adapters over queue::Queue. Job ids follow the original: a keyword's scheduled and
-// priority jobs use the keyword id as job id, so a keyword is queued at most once.
+// Thin adapters over queue::Queue; how a crawl job is made and queued (ids, priorities,
+// options, "check now") is worker/crawl_job.h's.
 #include "api/job_routes.h"
 
 #include <boost/json.hpp>
@@ -10,12 +10,11 @@
 #include "api/params.h"
 #include "api/queue_admin.h"
 #include "core/target_url.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::api {
 namespace {
 
-constexpr std::int64_t kPriorityManual = 1;
 constexpr std::size_t kMaxPriorityIds = 1000;
 
 // Job data and results are stored as JSON text; answer them as JSON when they are.
@@ -37,18 +36,6 @@ boost::json::value job_summary(const queue::Job& job, queue::JobState state) {
       {"failedReason", job.failed_reason ? boost::json::value(*job.failed_reason) : nullptr}};
 }
 
-std::string job_data(std::int64_t keyword_id, const std::string& keyword, const std::string& url,
-                     std::optional<std::int64_t> target_rank,
-                     std::optional<std::int64_t> bulk_search_keyword_id = std::nullopt) {
-  worker::CrawlJobData data;
-  data.keyword_id = keyword_id;
-  data.keyword = keyword;
-  data.target_url = url;
-  if (target_rank) data.target_rank = static_cast<int>(*target_rank);
-  data.bulk_search_keyword_id = bulk_search_keyword_id;
-  return worker::job_data_json(data);
-}
-
 http::Response enqueue(queue::Queue& queue, http::Request& req) {
   auto body = parse_object(req);
   auto keyword_id = get_int(body, "keywordId", 1, INT64_MAX);
@@ -60,8 +47,12 @@ http::Response enqueue(queue::Queue& queue, http::Request& req) {
   if (!target_url || target_url->empty()) throw BadRequest("targetUrl is required");
   auto url = normalize_target_url(*target_url);
   if (!url.error.empty()) throw BadRequest("targetUrl: " + url.error);
-  auto id = queue.add(job_data(*keyword_id, *keyword, url.value, target_rank),
-                      queue::crawler_default_job_options());
+  worker::CrawlJobData data;
+  data.keyword_id = *keyword_id;
+  data.keyword = *keyword;
+  data.target_url = url.value;
+  if (target_rank) data.target_rank = static_cast<int>(*target_rank);
+  auto id = worker::enqueue_adhoc(queue, data);
   return ok(boost::json::object{{"jobId", id}, {"status", "waiting"}});
 }
 
@@ -79,45 +70,25 @@ http::Response enqueue_priority(queue::Queue& queue, store::Store& store, http::
     boost::json::object one{{"id", v}};
     ids.push_back(*get_int(one, "id", 1, INT64_MAX));  // throws "id must be an integer"
   }
+  std::vector<store::Keyword> found;
+  for (auto id : ids)
+    if (auto keyword = store.get_keyword(id)) found.push_back(std::move(*keyword));
+  const auto outcomes = worker::enqueue_check_now(queue, found);
   boost::json::array results;
   std::int64_t queued = 0;
+  std::size_t next = 0;
   for (auto id : ids) {
-    auto keyword = store.get_keyword(id);
-    if (!keyword) {
+    if (next == found.size() || found[next].id != id) {
       results.push_back({{"keywordId", id}, {"status", "not_found"}});
       continue;
     }
-    auto job_id = std::to_string(id);
-    auto state = queue.get_state(job_id);
-    // A waiting job may be carrying a bulk-search row: the replacement must carry it too,
-    // or that row would stay pending for ever.
-    std::optional<std::int64_t> bulk_row;
-    if (state && *state != queue::JobState::completed && *state != queue::JobState::failed)
-      if (auto existing = queue.get_job(job_id)) {
-        auto data = json_or_text(existing->data);
-        if (data.is_object())
-          if (auto* b = data.as_object().if_contains("bulkSearchKeywordId"); b && b->is_int64())
-            bulk_row = b->as_int64();
-      }
-    if (state == queue::JobState::active) {
+    if (outcomes[next++] == queue::Queue::AddOutcome::skipped) {
       results.push_back({{"keywordId", id}, {"status", "already_active"}});
       continue;
     }
-    if (state && !queue.remove(job_id)) {
-      // Taken by a worker between the two calls.
-      results.push_back({{"keywordId", id}, {"status", "already_active"}});
-      continue;
-    }
-    auto opts = queue::crawler_default_job_options();
-    opts.job_id = job_id;
-    opts.priority = kPriorityManual;
-    queue.add(job_data(id, keyword->keyword, keyword->url,
-                       keyword->target_rank ? std::optional<std::int64_t>(*keyword->target_rank)
-                                            : std::nullopt,
-                       bulk_row),
-              opts);
     ++queued;
-    results.push_back({{"keywordId", id}, {"status", "queued"}, {"jobId", job_id}});
+    results.push_back(
+        {{"keywordId", id}, {"status", "queued"}, {"jobId", worker::keyword_job_id(id)}});
   }
   return ok(boost::json::object{{"queued", queued}, {"results", std::move(results)}});
 }

@@ -43,7 +43,7 @@ std::optional<std::int64_t> get_int(const boost::json::object& o, const char* fi
                                     std::int64_t min, std::int64_t max) {
   auto it = o.find(field);
   if (it == o.end() || it->value().is_null()) return std::nullopt;
-  // The original's client sometimes sends numbers as strings ("5").
+  // Existing clients sometimes send numbers as strings ("5").
   auto n = json_integer(it->value());
   if (!n) throw BadRequest(std::string(field) + " must be an integer");
   if (*n < min || *n > max)

@@ -1,6 +1,6 @@
 // JSON in and out of the REST layer: the success envelope, request bodies (a body that is not a
 // JSON object, is invalid UTF-8 or nests absurdly deep is a 400, not a crash), typed field
-// readers that name the field in their error, and timestamps as the original's clients read
+// readers that name the field in their error, and timestamps as existing clients read
 // them (JavaScript's Date#toJSON: "2026-01-02T03:04:05.678Z").
 #pragma once
 

@@ -1,6 +1,6 @@
 // The dashboard's keyword helpers, without HTTP:
 //  - the latest AD and ORGANIC result of each keyword on a page (the keyword row itself only
-//    carries the AD rank, as in the original);
+//    carries the AD rank, the column existing clients read);
 //  - adding many keywords at once (pasted lines or an .xlsx), each one validated like
 //    POST /api/keywords, duplicates reported rather than failing the whole batch.
 #pragma once

@@ -1,4 +1,4 @@
-// /api/keywords and /api/rankings: the original's keyword management and ranking history.
+// /api/keywords and /api/rankings: keyword management and ranking history, routes as existing clients call them.
 #pragma once
 
 #include "http/router.h"

@@ -1,4 +1,4 @@
-// multipart/form-data request bodies (RFC 7578), as browsers and the original's client send a
+// multipart/form-data request bodies (RFC 7578), as browsers and existing clients send a
 // file upload: parts separated by "--<boundary>", each with its own headers.
 //
 // Parts are views into the request body rather than copies, so a 10 MB upload is not held

@@ -1,6 +1,6 @@
-// How store rows look in JSON: the original returned PostgreSQL rows as they were (snake_case
-// columns), and its client reads those names, so we keep them. Rankings also carry the original's
-// *_kb fields, derived from our exact byte counts, for clients that read those.
+// How store rows look in JSON: snake_case column names, because existing clients read rows by
+// those names (docs/glossary.md). Rankings also carry the
+// *_kb fields clients display, derived from our exact byte counts, for clients that read those.
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -1,6 +1,6 @@
 // The shared resources every role opens from the configuration, in one place so every role
 // opens them the same way. Two modes:
-//   - Server (DATABASE_URL and REDIS_URL set; the seed's deployment): PostgreSQL holds the
+//   - Server (DATABASE_URL and REDIS_URL set; the EC2 + Fargate deployment): PostgreSQL holds the
 //     store; Redis holds the Bull queue, the worker registry, the fleet-wide per-host rate
 //     limit and the scheduler's lease. Each call opens connections of its own, sized by the
 //     caller, as the roles would in separate processes.

@@ -45,12 +45,13 @@ Command parse_command_line(int argc, const char* const* argv) {
       "                                    REDIS_URL everything is kept in DATA_DIR/crawler.db\n"
       "  crawler --demo                    the same with a local sample search site and keywords\n"
       "  crawler --process=api,ws          REST + real-time events on PORT\n"
-      "  crawler --process=worker          what the seed's ECS task runs\n"
+      "  crawler --process=worker          what the ECS worker task runs\n"
       "  crawler migrate                   apply database migrations and exit\n");
 
   std::map<std::string, std::string> flag_values;
   std::vector<std::string> process_tokens;
   for (const auto& s : settings()) {
+    if (s.environment_only) continue;
     std::string flag = "--" + std::string(s.flag);
     if (s.name == "PROCESS_TYPE") {
       app.add_option(flag, process_tokens, describe_setting(s))

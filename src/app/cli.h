@@ -1,5 +1,5 @@
 // The command line: `crawler [--process=ROLES] [flags]` runs roles; `crawler migrate`,
-// `crawler version` (and later `queue`, `simulate`) are admin subcommands beside it.
+// `crawler version`, `queue`, `simulate` and `loadtest` are admin subcommands beside it.
 // Every setting of config.h is also a flag; --help lists each with its variable and default.
 #pragma once
 

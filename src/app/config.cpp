@@ -1,11 +1,12 @@
 #include "app/config.h"
 
-#include <charconv>
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
+#include "app/config_parse.h"
 #include "core/ascii.h"
 #include "crawl/browser/browser_fetcher.h"
-#include "crawl/config.h"
 #include "redis/url.h"
 #include "scheduler/cron.h"
 #include "store/postgres/connection.h"
@@ -13,41 +14,51 @@
 namespace crawler::app {
 namespace {
 
-std::int64_t parse_int(std::string_view v, std::int64_t min, std::int64_t max) {
-  std::int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || ptr != v.data() + v.size() || out < min || out > max)
-    throw std::invalid_argument("not an integer in " + std::to_string(min) + ".." +
-                                std::to_string(max));
-  return out;
-}
-
-std::vector<std::string> split_list(std::string_view v) {
-  std::vector<std::string> out;
-  while (!v.empty()) {
-    auto comma = v.find(',');
-    auto item = v.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    v.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
-bool parse_bool(std::string_view v) {
-  if (v == "true" || v == "1" || v == "yes") return true;
-  if (v == "false" || v == "0" || v == "no") return false;
-  throw std::invalid_argument("not a boolean");
-}
-
 std::uint16_t parse_port(std::string_view v) {
   return static_cast<std::uint16_t>(parse_int(v, 1, 65535));
 }
 
-std::chrono::milliseconds parse_ms(std::string_view v, std::int64_t min) {
-  return std::chrono::milliseconds(parse_int(v, min, std::int64_t{1} << 40));
+std::chrono::milliseconds parse_ms(std::string_view v, std::int64_t min,
+                                   std::int64_t max = std::int64_t{1} << 40) {
+  return std::chrono::milliseconds(parse_int(v, min, max));
+}
+
+std::string parse_url_template(std::string_view v) {
+  if (v.find("{query}") == std::string_view::npos)
+    throw std::invalid_argument("does not contain {query}");
+  return std::string(v);
+}
+
+void set_url_template(Config& c, std::string_view rank_type, std::string_view v) {
+  for (auto& p : c.crawl.profiles)
+    if (p.rank_type == rank_type) p.url_template = parse_url_template(v);
+}
+
+crawl::ProxyConfig& proxy(Config& c) {
+  if (!c.crawl.proxy) c.crawl.proxy.emplace();
+  return *c.crawl.proxy;
+}
+
+std::vector<std::string> parse_resource_types(std::string_view v) {
+  std::vector<std::string> out;
+  if (ascii_iequals(v, "none")) return out;
+  for (const auto& item : split_list(v)) {
+    const auto* known = std::find_if(std::begin(crawl::browser::kResourceTypes),
+                                     std::end(crawl::browser::kResourceTypes),
+                                     [&](std::string_view k) { return ascii_iequals(k, item); });
+    if (known == std::end(crawl::browser::kResourceTypes))
+      throw std::invalid_argument("unknown resource type '" + item +
+                                  "' (e.g. Image, Font, Media, Stylesheet, Script)");
+    out.emplace_back(*known);
+  }
+  return out;
+}
+
+// An AWS SDK variable: no flag, no default, read from the environment only (Setting).
+Setting aws_setting(std::string_view name, std::vector<std::string_view> aliases,
+                    std::string_view form, std::string_view help, bool secret,
+                    std::function<void(Config&, std::string_view)> apply) {
+  return Setting{name, "", std::move(aliases), "", form, help, secret, std::move(apply), true};
 }
 
 std::vector<Setting> make_settings() {
@@ -283,7 +294,7 @@ std::vector<Setting> make_settings() {
         "a host name or IP",
         "crawl through this proxy",
         false,
-        [](Config& c, std::string_view v) { c.proxy_host = v; }},
+        [](Config& c, std::string_view v) { proxy(c).host = v; }},
       S{"PROXY_PORT",
         "proxy-port",
         {},
@@ -291,7 +302,7 @@ std::vector<Setting> make_settings() {
         "a TCP port 1-65535",
         "proxy port",
         false,
-        [](Config& c, std::string_view v) { c.proxy_port = parse_port(v); }},
+        [](Config& c, std::string_view v) { proxy(c).port = parse_port(v); }},
       S{"PROXY_USER",
         "proxy-user",
         {},
@@ -299,7 +310,7 @@ std::vector<Setting> make_settings() {
         "text",
         "proxy user; a rotating -session-<hex> suffix is added",
         false,
-        [](Config& c, std::string_view v) { c.proxy_user = v; }},
+        [](Config& c, std::string_view v) { proxy(c).user = v; }},
       S{"PROXY_PASS",
         "proxy-pass",
         {},
@@ -307,7 +318,7 @@ std::vector<Setting> make_settings() {
         "text",
         "proxy password",
         true,
-        [](Config& c, std::string_view v) { c.proxy_pass = v; }},
+        [](Config& c, std::string_view v) { proxy(c).password = v; }},
       S{"CRAWL_MODE",
         "crawl-mode",
         {},
@@ -315,7 +326,11 @@ std::vector<Setting> make_settings() {
         "auto, http or browser",
         "auto: HTTP first, then the browser when it finds nothing",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_MODE"] = v; }},
+        [](Config& c, std::string_view v) {
+          auto mode = crawl::parse_crawl_mode(v);
+          if (!mode) throw std::invalid_argument("unknown mode");
+          c.crawl.mode = *mode;
+        }},
       S{"CRAWL_BROWSER_BLOCK",
         "crawl-browser-block",
         {},
@@ -323,7 +338,9 @@ std::vector<Setting> make_settings() {
         "CDP resource types, comma-separated, or none",
         "what the browser path refuses to download",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_BROWSER_BLOCK"] = v; }},
+        [](Config& c, std::string_view v) {
+          c.crawl.browser.blocked_resource_types = parse_resource_types(v);
+        }},
       S{"CRAWL_TIMEOUT_MS",
         "crawl-timeout-ms",
         {},
@@ -331,7 +348,7 @@ std::vector<Setting> make_settings() {
         "milliseconds",
         "timeout of one search page fetch",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_TIMEOUT_MS"] = v; }},
+        [](Config& c, std::string_view v) { c.crawl.timeout = parse_ms(v, 100, 600000); }},
       S{"CRAWL_RATE_PER_HOST",
         "crawl-rate-per-host",
         {},
@@ -339,7 +356,7 @@ std::vector<Setting> make_settings() {
         "requests per second (0: no limit)",
         "fleet-wide limit per target host, shared through Redis",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_RATE_PER_HOST"] = v; }},
+        [](Config& c, std::string_view v) { c.crawl.rate_per_host = parse_number(v, 0); }},
       S{"CRAWL_RATE_BURST",
         "crawl-rate-burst",
         {},
@@ -347,7 +364,9 @@ std::vector<Setting> make_settings() {
         "an integer >= 1",
         "back-to-back requests allowed per host",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_RATE_BURST"] = v; }},
+        [](Config& c, std::string_view v) {
+          c.crawl.rate_burst = static_cast<int>(parse_int(v, 1, 1000));
+        }},
       S{"CRAWL_ALLOW_PRIVATE",
         "crawl-allow-private",
         {},
@@ -355,7 +374,7 @@ std::vector<Setting> make_settings() {
         "0 or 1",
         "1: let crawls reach private/loopback addresses (tests, local demo only)",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_ALLOW_PRIVATE"] = v; }},
+        [](Config& c, std::string_view v) { c.crawl.ssrf.allow_private = parse_bool(v); }},
       S{"CRAWL_ALLOWED_NETWORKS",
         "crawl-allowed-networks",
         {},
@@ -363,7 +382,10 @@ std::vector<Setting> make_settings() {
         "comma list of CIDRs",
         "non-public networks crawls may reach anyway",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_ALLOWED_NETWORKS"] = v; }},
+        [](Config& c, std::string_view v) {
+          c.crawl.ssrf.allowed_networks = split_list(v);
+          crawl::validate(c.crawl.ssrf);
+        }},
       S{"CRAWL_PROFILE_FILE",
         "crawl-profile-file",
         {},
@@ -371,7 +393,7 @@ std::vector<Setting> make_settings() {
         "a path to a JSON file",
         "search profile overrides (selectors, url templates)",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["CRAWL_PROFILE_FILE"] = v; }},
+        [](Config& c, std::string_view v) { c.crawl.profile_file = v; }},
       S{"SERP_AD_URL",
         "serp-ad-url",
         {},
@@ -379,7 +401,7 @@ std::vector<Setting> make_settings() {
         "a url template containing {query}",
         "AD search page (default: Naver mobile ad search)",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["SERP_AD_URL"] = v; }},
+        [](Config& c, std::string_view v) { set_url_template(c, "AD", v); }},
       S{"SERP_ORGANIC_URL",
         "serp-organic-url",
         {},
@@ -387,7 +409,7 @@ std::vector<Setting> make_settings() {
         "a url template containing {query}",
         "ORGANIC search page (default: Naver mobile search)",
         false,
-        [](Config& c, std::string_view v) { c.crawl_settings["SERP_ORGANIC_URL"] = v; }},
+        [](Config& c, std::string_view v) { set_url_template(c, "ORGANIC", v); }},
       S{"CRAWL_PROFILES",
         "crawl-profiles",
         {},
@@ -396,8 +418,8 @@ std::vector<Setting> make_settings() {
         "which result areas each job checks; the first gives the job's rank",
         false,
         [](Config& c, std::string_view v) {
-          c.crawl_profiles = split_list(v);
-          for (auto& p : c.crawl_profiles) {
+          c.crawl.rank_types = split_list(v);
+          for (auto& p : c.crawl.rank_types) {
             p = ascii_upper(p);
             if (p != "AD" && p != "ORGANIC")
               throw std::invalid_argument("unknown area '" + p + "'");
@@ -410,7 +432,7 @@ std::vector<Setting> make_settings() {
         "a path to an executable",
         "headless Chromium for the browser crawl path",
         false,
-        [](Config& c, std::string_view v) { c.chromium_path = v; }},
+        [](Config& c, std::string_view v) { c.crawl.browser.chromium_path = v; }},
       S{"LOG_LEVEL",
         "log-level",
         {},
@@ -502,6 +524,40 @@ std::vector<Setting> make_settings() {
         [](Config& c, std::string_view v) {
           c.shutdown_timeout = std::chrono::milliseconds(parse_int(v, 0, 600000));
         }},
+      aws_setting("AWS_REGION", {"AWS_DEFAULT_REGION"}, "a region, e.g. ap-northeast-2",
+                  "region of the CloudWatch publisher", false,
+                  [](Config& c, std::string_view v) { c.aws.region = v; }),
+      aws_setting("AWS_ENDPOINT_URL_CLOUDWATCH", {"AWS_ENDPOINT_URL"}, "http(s)://host[:port]",
+                  "CloudWatch endpoint (default: the region's)", false,
+                  [](Config& c, std::string_view v) { c.aws.cloudwatch_endpoint = v; }),
+      aws_setting("AWS_ACCESS_KEY_ID", {}, "text", "access key of the publisher's credentials",
+                  false,
+                  [](Config& c, std::string_view v) { c.aws.credentials.access_key_id = v; }),
+      aws_setting("AWS_SECRET_ACCESS_KEY", {}, "text", "its secret key", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.secret_access_key = v; }),
+      aws_setting("AWS_SESSION_TOKEN", {}, "text", "its session token", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.session_token = v; }),
+      aws_setting(
+          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", {}, "a path", "ECS task role credentials",
+          false,
+          [](Config& c, std::string_view v) { c.aws.credentials.container_relative_uri = v; }),
+      aws_setting("AWS_CONTAINER_CREDENTIALS_FULL_URI", {}, "a url",
+                  "container credentials endpoint", false,
+                  [](Config& c, std::string_view v) { c.aws.credentials.container_full_uri = v; }),
+      aws_setting(
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", {}, "a path",
+          "file of its Authorization header", false,
+          [](Config& c, std::string_view v) { c.aws.credentials.container_token_file = v; }),
+      aws_setting("AWS_CONTAINER_AUTHORIZATION_TOKEN", {}, "text", "its Authorization header", true,
+                  [](Config& c, std::string_view v) { c.aws.credentials.container_token = v; }),
+      aws_setting("AWS_EC2_METADATA_DISABLED", {}, "true or false",
+                  "do not ask the EC2 instance metadata service for credentials", false,
+                  [](Config& c, std::string_view v) {
+                    c.aws.credentials.ec2_metadata_disabled = parse_bool(v);
+                  }),
+      aws_setting(
+          "AWS_EC2_METADATA_SERVICE_ENDPOINT", {}, "a url", "instance metadata endpoint", false,
+          [](Config& c, std::string_view v) { c.aws.credentials.ec2_metadata_endpoint = v; }),
   };
 }
 
@@ -510,22 +566,6 @@ std::vector<Setting> make_settings() {
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = make_settings();
   return table;
-}
-
-std::function<std::optional<std::string>(std::string_view)> crawl_lookup(const Config& config) {
-  return [&config](std::string_view name) -> std::optional<std::string> {
-    auto text = [](const std::string& v) {
-      return v.empty() ? std::nullopt : std::optional<std::string>(v);
-    };
-    if (name == "PROXY_HOST") return text(config.proxy_host);
-    if (name == "PROXY_PORT")
-      return config.proxy_port ? std::optional(std::to_string(config.proxy_port)) : std::nullopt;
-    if (name == "PROXY_USER") return text(config.proxy_user);
-    if (name == "PROXY_PASS") return text(config.proxy_pass);
-    if (auto it = config.crawl_settings.find(std::string(name)); it != config.crawl_settings.end())
-      return it->second;
-    return std::nullopt;
-  };
 }
 
 std::optional<std::string> process_env(std::string_view name) {
@@ -569,13 +609,14 @@ Config load_config(const ConfigSources& sources) {
   auto lookup = [&](const Setting& s) -> std::optional<std::pair<std::string, std::string>> {
     // Returns (value, where it came from) for the first non-empty source.
     if (auto it = sources.flags.find(std::string(s.name));
-        it != sources.flags.end() && !it->second.empty())
+        !s.environment_only && it != sources.flags.end() && !it->second.empty())
       return std::pair{it->second, "--" + std::string(s.flag)};
     std::vector<std::string_view> names{s.name};
     names.insert(names.end(), s.aliases.begin(), s.aliases.end());
     for (auto n : names)
       if (auto v = sources.env ? sources.env(n) : std::nullopt; v && !v->empty())
         return std::pair{*v, std::string(n)};
+    if (s.environment_only) return std::nullopt;
     for (auto n : names)
       if (auto it = sources.dotenv.find(std::string(n));
           it != sources.dotenv.end() && !it->second.empty())
@@ -601,17 +642,21 @@ Config load_config(const ConfigSources& sources) {
               config.scheduler_tz + "': " + e.what() +
               "; expected 5 cron fields (or 6 with seconds) and an IANA time zone\n";
   }
-  try {
-    crawl::crawl_config_from_env(crawl_lookup(config));
-    if (auto it = config.crawl_settings.find("CRAWL_BROWSER_BLOCK");
-        it != config.crawl_settings.end())
-      crawl::browser::parse_blocked_resource_types(it->second);
-  } catch (const std::invalid_argument& e) {
-    errors += std::string(e.what()) + "\n";
+  // The profile file overrides SERP_AD_URL and SERP_ORGANIC_URL, which come after it in the
+  // table, so it is applied once they are all read.
+  if (const auto& file = config.crawl.profile_file; !file.empty()) {
+    try {
+      crawl::apply_profile_file(config.crawl.profiles, file);
+    } catch (const std::exception& e) {
+      errors += "CRAWL_PROFILE_FILE='" + file + "': " + e.what() + "\n";
+    }
   }
-  bool proxy_any = !config.proxy_host.empty() || config.proxy_port != 0;
-  if (proxy_any && (config.proxy_host.empty() || config.proxy_port == 0))
-    errors += "PROXY_HOST and PROXY_PORT must be set together\n";
+  if (auto& proxy = config.crawl.proxy) {
+    if (proxy->host.empty() && proxy->port == 0)
+      proxy.reset();  // PROXY_USER or PROXY_PASS alone: no proxy
+    else if (proxy->host.empty() || proxy->port == 0)
+      errors += "PROXY_HOST and PROXY_PORT must be set together\n";
+  }
   if (!errors.empty()) {
     errors.pop_back();
     throw ConfigError(errors);

@@ -20,6 +20,8 @@
 
 #include "app/roles.h"
 #include "core/log.h"
+#include "crawl/config.h"
+#include "metrics/aws_settings.h"
 
 namespace crawler::app {
 
@@ -60,26 +62,21 @@ struct Config {
   std::chrono::milliseconds scheduler_lease{15000};
   std::chrono::milliseconds bulk_search_monitoring_interval{86400000};
 
-  std::string proxy_host;
-  std::uint16_t proxy_port = 0;
-  std::string proxy_user;
-  std::string proxy_pass;  // secret: never logged
-  std::string chromium_path;
-  // The crawl stage's settings as given (CRAWL_*, SERP_*), parsed by crawl_config() below.
-  std::map<std::string, std::string> crawl_settings;
-  std::vector<std::string> crawl_profiles{"AD"};  // rank types each job checks, in order
+  // CRAWL_*, SERP_*, PROXY_* (PROXY_PASS is secret: never logged) and CHROMIUM_PATH.
+  crawl::CrawlConfig crawl;
+  // The AWS SDKs' variables of the CloudWatch publisher: environment only (aws_settings.h).
+  metrics::AwsSettings aws;
 
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::json;
   std::chrono::milliseconds shutdown_timeout{25000};
-  bool migrate_on_start = true;
+  bool migrate_on_start = true;  // the api role applies pending migrations at start
 
   std::string metrics_sink = "cloudwatch";  // cloudwatch | emf | none
   bool publisher_in_api = true;  // METRICS_PUBLISHER=api; "separate": only the publisher role
   std::chrono::milliseconds cloudwatch_publish_interval{60000};
   std::chrono::milliseconds queue_sample_interval{5000};
-  std::chrono::milliseconds worker_heartbeat_interval{
-      5000};  // the api role applies pending migrations at start
+  std::chrono::milliseconds worker_heartbeat_interval{5000};
 };
 
 struct Setting {
@@ -92,6 +89,9 @@ struct Setting {
   bool secret = false;
   // Parses `value` into the config; throws std::invalid_argument when it does not parse.
   std::function<void(Config&, std::string_view value)> apply;
+  // Another program's variable (the AWS SDKs'): read from the process environment only, as
+  // that program does; no flag, not in --help, not read from .env.
+  bool environment_only = false;
 };
 
 const std::vector<Setting>& settings();
@@ -116,11 +116,7 @@ Config load_config(const ConfigSources& sources);
 // when fine. (`migrate` needs only DATABASE_URL, `queue` and `loadtest` only REDIS_URL.)
 std::string run_config_errors(const Config& config);
 
-// The crawl stage's configuration (crawl/config.h) from these settings. Throws
-// std::invalid_argument naming the variable (load_config() has already checked it).
-std::function<std::optional<std::string>(std::string_view)> crawl_lookup(const Config& config);
-
-// The process environment as a ConfigSources::env function.
+// The process environment as a ConfigSources::env function: the one place that reads it.
 std::optional<std::string> process_env(std::string_view name);
 
 }  // namespace crawler::app

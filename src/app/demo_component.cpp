@@ -2,7 +2,7 @@
 
 #include "core/log.h"
 #include "crawl/sample_site/site.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::app {
 namespace {
@@ -28,43 +28,31 @@ const std::vector<DemoKeyword>& demo_keywords() {
 
 class DemoComponent : public Component {
  public:
-  DemoComponent(Config& config, Backends& backends) : backends_(backends) {
+  explicit DemoComponent(Backends& backends) : backends_(backends) {
     site_.start();
-    config.crawl_settings["SERP_AD_URL"] = site_.ad_url_template();
-    config.crawl_settings["SERP_ORGANIC_URL"] = site_.organic_url_template();
-    config.crawl_settings["CRAWL_ALLOW_PRIVATE"] = "1";
-    // The sample site's pages are static HTML: a target absent from one is simply not found,
-    // with no need of a browser (which a laptop may not have). CRAWL_MODE=browser still wins.
-    if (config.crawl_settings["CRAWL_MODE"] == "auto") config.crawl_settings["CRAWL_MODE"] = "http";
-    config.crawl_profiles = {"AD", "ORGANIC"};
     logger_.info("demo: sample search site",
                  {{"url", "http://127.0.0.1:" + std::to_string(site_.port())}});
   }
+
+  DemoSite site() const { return {site_.ad_url_template(), site_.organic_url_template()}; }
 
   std::string_view name() const override { return "demo"; }
 
   void start() override {
     auto store = backends_.store(2);
     auto queue = backends_.queue();
-    std::vector<queue::NewJob> jobs;
+    std::vector<store::Keyword> keywords;
     for (const auto& k : demo_keywords()) {
       const auto target = site::results(k.keyword, site::Page::ad).at(k.result_index).domain;
-      store::Keyword row;
       try {
-        row = store->add_keyword({k.keyword, target, k.tags, k.target_rank});
+        keywords.push_back(store->add_keyword({k.keyword, target, k.tags, k.target_rank}));
       } catch (const store::Conflict& e) {  // seeded by an earlier demo run
-        row = *store->get_keyword(e.existing_id);
+        keywords.push_back(*store->get_keyword(e.existing_id));
       }
-      queue::NewJob job;
-      job.data = worker::job_data_json({row.id, row.keyword, row.url, row.target_rank, {}});
-      job.opts = queue::crawler_default_job_options();
-      job.opts.job_id = std::to_string(row.id);
-      job.opts.priority = 1;  // "check now"
-      jobs.push_back(std::move(job));
     }
-    queue->add_bulk_unless_pending(jobs);
+    worker::enqueue_check_now(*queue, keywords);
     logger_.info("demo: keywords seeded and queued",
-                 {{"keywords", static_cast<std::int64_t>(jobs.size())}});
+                 {{"keywords", static_cast<std::int64_t>(keywords.size())}});
   }
 
   void stop(std::chrono::steady_clock::time_point) override { site_.stop(); }
@@ -77,8 +65,23 @@ class DemoComponent : public Component {
 
 }  // namespace
 
-std::unique_ptr<Component> make_demo_component(Config& config, Backends& backends) {
-  return std::make_unique<DemoComponent>(config, backends);
+void apply_demo_overrides(Config& config, const DemoSite& site) {
+  auto& crawl = config.crawl;
+  for (auto& p : crawl.profiles) {
+    if (p.rank_type == "AD") p.url_template = site.ad_url_template;
+    if (p.rank_type == "ORGANIC") p.url_template = site.organic_url_template;
+  }
+  crawl.rank_types = {"AD", "ORGANIC"};
+  crawl.ssrf.allow_private = true;
+  // A target absent from a static page is simply not found: no browser (which a laptop may
+  // not have) is needed for that.
+  if (crawl.mode == crawl::CrawlMode::automatic) crawl.mode = crawl::CrawlMode::http;
+}
+
+Demo start_demo(Backends& backends) {
+  auto component = std::make_unique<DemoComponent>(backends);
+  auto site = component->site();
+  return {std::move(component), std::move(site)};
 }
 
 }  // namespace crawler::app

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "app/backends.h"
 #include "app/component.h"
@@ -16,9 +17,25 @@
 
 namespace crawler::app {
 
-// Starts the sample site at once and rewrites `config`'s crawl settings to crawl it, so build
-// the other components from `config` afterwards. Seeds the keywords on start(). Throws
-// std::runtime_error when the site cannot bind a port.
-std::unique_ptr<Component> make_demo_component(Config& config, Backends& backends);
+// Where the demo's sample site serves its two search pages ({query} in each).
+struct DemoSite {
+  std::string ad_url_template;
+  std::string organic_url_template;
+};
+
+// Points the crawl settings at the sample site: both url templates, both rank types, private
+// addresses allowed (the site is on loopback), and auto mode made http (the site's pages are
+// static, so no browser is needed; CRAWL_MODE=browser still wins). Applied to the config
+// before any component is built from it.
+void apply_demo_overrides(Config& config, const DemoSite& site);
+
+struct Demo {
+  std::unique_ptr<Component> component;  // seeds the keywords on start(), stops the site
+  DemoSite site;
+};
+
+// Starts the sample site at once, so its port is known before the other components are built.
+// Throws std::runtime_error when the site cannot bind a port.
+Demo start_demo(Backends& backends);
 
 }  // namespace crawler::app

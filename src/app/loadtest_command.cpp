@@ -7,8 +7,7 @@
 
 #include "app/backends.h"
 #include "core/clock.h"
-#include "queue/job_options.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::app {
 namespace {
@@ -40,7 +39,7 @@ int run_loadtest(const Config& config, const LoadtestOptions& o) {
       data.target_url = o.target_url;
       queue::NewJob job;
       job.data = worker::job_data_json(data);
-      job.opts = queue::crawler_default_job_options();
+      job.opts = worker::crawl_job_options();
       job.opts.job_id = "loadtest-" + run + "-" + std::to_string(i);
       // Keep every result until the summary has read it.
       job.opts.remove_on_complete = queue::KeepJobs::keep_all();

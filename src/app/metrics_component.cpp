@@ -21,15 +21,16 @@ class MetricsComponent : public Component {
     if (config.metrics_sink == "emf") {
       sink_ = std::make_unique<metrics::EmfSink>();
     } else if (config.metrics_sink == "cloudwatch") {
-      auto env = metrics::process_env();
-      auto region = metrics::region_from_env(env);
-      if (!region) {
+      const auto& aws = config.aws;
+      if (aws.region.empty()) {
         logger_.warn("AWS_REGION is not set: the CloudWatch publisher is off");
       } else {
-        credentials_ = std::make_unique<metrics::CredentialsChain>();
+        credentials_ = std::make_unique<metrics::CredentialsChain>(
+            metrics::CredentialsChainOptions{.sources = aws.credentials});
         client_ = std::make_unique<metrics::CloudWatchClient>(
-            metrics::CloudWatchOptions{.region = *region,
-                                       .endpoint = metrics::cloudwatch_endpoint(env, *region)},
+            metrics::CloudWatchOptions{
+                .region = aws.region,
+                .endpoint = metrics::cloudwatch_endpoint(aws.cloudwatch_endpoint, aws.region)},
             *credentials_);
         sink_ = std::make_unique<metrics::CloudWatchSink>(*client_);
       }

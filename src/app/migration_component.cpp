@@ -1,7 +1,6 @@
 #include "app/migration_component.h"
 
-#include <algorithm>
-
+#include "core/backoff.h"
 #include "core/log.h"
 #include "store/postgres/migrate.h"
 
@@ -36,7 +35,12 @@ DependencyCheck MigrationComponent::check() {
 
 void MigrationComponent::run() {
   log::Logger logger("migrations");
-  auto delay = std::chrono::milliseconds(500);
+  // 0.5 s doubling to 10 s, exactly: replicas waiting for PostgreSQL meet at its advisory
+  // lock anyway, so there is nothing to spread.
+  Backoff backoff({.initial = std::chrono::milliseconds(500),
+                   .factor = 2.0,
+                   .max = std::chrono::milliseconds(10000),
+                   .jitter = 0.0});
   for (;;) {
     try {
       auto conn = store::postgres::Connection::connect(url_, std::chrono::seconds(5));
@@ -46,12 +50,12 @@ void MigrationComponent::run() {
       done_ = true;
       return;
     } catch (const std::exception& e) {
+      const auto delay = backoff.next();
       logger.warn("migrations not applied yet; retrying",
                   {{"error", std::string_view(e.what())}, {"retry_ms", delay.count()}});
       std::unique_lock lock(mutex_);
       last_error_ = e.what();
       if (wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
-      delay = std::min(delay * 2, std::chrono::milliseconds(10000));
     }
   }
 }

@@ -98,7 +98,13 @@ int run_process(const Config& config) {
   std::vector<std::unique_ptr<Component>> components;
   Config effective = config;  // --demo points the crawl at its sample site
   try {
-    if (effective.demo) components.push_back(make_demo_component(effective, *backends));
+    if (config.demo) {
+      // The site is served first: its port goes into the config every other component is
+      // built from.
+      auto demo = start_demo(*backends);
+      apply_demo_overrides(effective, demo.site);
+      components.push_back(std::move(demo.component));
+    }
     for (auto& c : build_components(effective, *backends, registry))
       components.push_back(std::move(c));
   } catch (const std::exception& e) {

@@ -1,5 +1,7 @@
 #include "app/roles.h"
 
+#include "app/config_parse.h"
+
 namespace crawler::app {
 
 std::string_view role_name(Role role) {
@@ -29,12 +31,7 @@ std::set<Role> parse_roles(const std::vector<std::string>& tokens) {
   std::set<Role> roles;
   bool any = false;
   for (const auto& token : tokens) {
-    std::string_view rest = token;
-    while (true) {
-      auto comma = rest.find(',');
-      auto name = rest.substr(0, comma);
-      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    for (const auto& name : split_list(token, EmptyItems::keep)) {
       any = true;
       if (name == "all") {
         roles.insert(all_roles().begin(), all_roles().end());
@@ -45,12 +42,10 @@ std::set<Role> parse_roles(const std::vector<std::string>& tokens) {
           if (name == role_name(r)) roles.insert(r), found = true;
         if (!found)
           throw std::invalid_argument(
-              "unknown process role '" + std::string(name) +
+              "unknown process role '" + name +
               "'; valid roles: api, ws, scheduler, worker, publisher, autoscaler, all "
               "(comma-separated, e.g. --process=api,ws)");
       }
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
     }
   }
   if (!any) roles.insert(all_roles().begin(), all_roles().end());

@@ -1,4 +1,4 @@
-// The process roles of the seed and the original: `--process=api,ws,scheduler,worker`.
+// The process roles one binary can run, alone or together: `--process=api,ws,scheduler,worker`.
 #pragma once
 
 #include <set>

@@ -87,7 +87,7 @@ int run_simulate(const SimulateOptions& o) {
     const bool several = scenarios.size() > 1;
     for (auto scenario : scenarios) {
       scenario.days = o.days;
-      // The seed's own assumption first (its cost table), then what the policy really does.
+      // The design's assumed fleet first (its cost table), then what the policy really does.
       if (!scenario.assumed_fleet.empty() || scenario.phases.empty())
         print(scaling::simulate_assumed(scenario, fleet, o.seed), "assumed");
       auto result = scaling::simulate(policy, scenario, fleet, o.seed);

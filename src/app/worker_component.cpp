@@ -15,18 +15,24 @@ namespace {
 
 constexpr std::chrono::milliseconds kHandBackReserve{1000};
 
-// The browser path guards and proxies like the fast path: same SSRF policy, same proxy.
-crawl::browser::BrowserFetcherOptions browser_options(const Config& config,
-                                                      const crawl::CrawlConfig& crawl) {
+// Both fetch methods guard and proxy alike: same SSRF policy, same proxy and session salt.
+crawl::HttpFetcherOptions http_options(const crawl::CrawlConfig& crawl) {
+  crawl::HttpFetcherOptions o;
+  o.ssrf = crawl.ssrf;
+  o.proxy = crawl.proxy;
+  if (o.proxy) o.proxy->session_salt = crawl::random_session_salt();
+  return o;
+}
+
+crawl::browser::BrowserFetcherOptions browser_options(const crawl::CrawlConfig& crawl,
+                                                      const crawl::HttpFetcherOptions& http) {
   crawl::browser::BrowserFetcherOptions o;
-  o.ssrf = crawl.http.ssrf;
-  o.proxy = crawl.http.proxy;
-  o.user_agent = crawl.http.user_agent;
-  o.accept_language = crawl.http.accept_language;
-  if (!config.chromium_path.empty()) o.chromium.executable = config.chromium_path;
-  if (auto it = config.crawl_settings.find("CRAWL_BROWSER_BLOCK");
-      it != config.crawl_settings.end())
-    o.blocked_resource_types = crawl::browser::parse_blocked_resource_types(it->second);
+  o.ssrf = http.ssrf;
+  o.proxy = http.proxy;
+  o.user_agent = http.user_agent;
+  o.accept_language = http.accept_language;
+  o.chromium.executable = crawl.browser.chromium_path;
+  o.blocked_resource_types = crawl.browser.blocked_resource_types;
   return o;
 }
 
@@ -34,17 +40,17 @@ class WorkerComponent : public Component {
  public:
   WorkerComponent(const Config& config, Backends& backends, metrics::Registry& registry)
       : logger_("worker"), metrics_(registry) {
-    auto crawl = crawl::crawl_config_from_env(crawl_lookup(config));
+    const auto& crawl = config.crawl;
+    const auto http = http_options(crawl);
     store_ = backends.store(static_cast<std::size_t>(config.worker_concurrency) + 1);
     queue_ = backends.queue();
-    fetcher_ = std::make_unique<crawl::HttpFetcher>(crawl.http);
+    fetcher_ = std::make_unique<crawl::HttpFetcher>(http);
 
     worker::ProcessorOptions options;
     options.mode = crawl.mode;
-    options.interval = config.worker_interval;
     options.crawl.timeout = crawl.timeout;
     options.metrics = &metrics_;
-    for (const auto& type : config.crawl_profiles)
+    for (const auto& type : crawl.rank_types)
       if (const auto* p = crawl::find_profile(crawl.profiles, type)) options.profiles.push_back(*p);
     if (crawl.rate_per_host > 0) {
       limiter_ = backends.host_gate(crawl::RateLimiterOptions{
@@ -54,11 +60,14 @@ class WorkerComponent : public Component {
     // The browser is launched on the first job that needs it, not here: an auto-mode worker
     // whose pages all settle on the fast path never starts Chromium.
     if (crawl.mode != crawl::CrawlMode::http)
-      browser_ = std::make_unique<crawl::browser::BrowserFetcher>(browser_options(config, crawl));
+      browser_ = std::make_unique<crawl::browser::BrowserFetcher>(browser_options(crawl, http));
     processor_ = std::make_unique<worker::CrawlProcessor>(
         *store_, crawl::Fetchers{.http = fetcher_.get(), .browser = browser_.get()}, options);
     queue::WorkerOptions worker_options;
     worker_options.concurrency = config.worker_concurrency;
+    // The queue's own lines (Redis unavailable, outcomes not recorded) in this role's log.
+    worker_options.log = queue::default_log_sink(logger_.role());
+    worker_options.pause_after_job = config.worker_interval;
     worker_ = queue_->make_worker(
         worker_options, [this](queue::JobContext& job) { return processor_->process(job); });
     concurrency_ = config.worker_concurrency;

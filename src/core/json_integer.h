@@ -1,4 +1,4 @@
-// An integer from a JSON value as the original's Node producers and clients send them: a
+// An integer from a JSON value as Node producers and clients send them: a
 // number (integral, within ±9e15 when a double), or a string of digits ("5"). Used by the REST
 // layer's field readers and the worker's job-data parser, so both accept the same inputs.
 #pragma once

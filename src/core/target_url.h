@@ -1,4 +1,4 @@
-// The keyword's target url as the original stores and matches it: scheme and leading "www."
+// The keyword's target url as stored and matched: scheme and leading "www."
 // removed ("https://www.example.com/a" → "example.com/a"), so that it matches a result's title
 // or display URL by substring. Only http and https are accepted as schemes.
 #pragma once

@@ -1,46 +1,48 @@
-// The crawl stage's settings from the environment, in one place so the worker's wiring (and
-// `crawler --demo`) only calls crawl_config_from_env(). Variables:
+// The crawl stage's settings as typed values. The settings table (app/config.cpp) is the one
+// place that reads and validates them from flags, the environment and .env; the worker turns
+// them into fetcher options. Variables:
 //   CRAWL_MODE           auto (default) | http | browser
-//   CRAWL_TIMEOUT_MS     fetch timeout, default 10000 (the original's)
-//   SERP_AD_URL          AD profile's url template, must contain {query}
-//   SERP_ORGANIC_URL     ORGANIC profile's url template
-//   CRAWL_PROFILE_FILE   JSON profile overrides (see profile.h)
-//   CRAWL_ALLOW_PRIVATE  1: the SSRF guard allows every address (tests, local demo only)
-//   CRAWL_ALLOWED_NETWORKS  comma-separated CIDRs allowed although not global
-//   CRAWL_RATE_PER_HOST  requests per second per host across the fleet; 0 disables (default 5)
-//   CRAWL_RATE_BURST     back-to-back requests allowed, default 1
-//   PROXY_HOST, PROXY_PORT, PROXY_USER, PROXY_PASS  as the original (host and port enable it)
-// Invalid values throw std::invalid_argument naming the variable: configuration errors stop
-// the worker at start-up instead of failing every job.
+//   CRAWL_TIMEOUT_MS     fetch timeout, default 10000
+//   SERP_AD_URL, SERP_ORGANIC_URL  url templates of the AD and ORGANIC profiles ({query})
+//   CRAWL_PROFILE_FILE   JSON profile overrides (see profile.h), applied after the two above
+//   CRAWL_PROFILES       the rank types each job checks, in order
+//   CRAWL_ALLOW_PRIVATE, CRAWL_ALLOWED_NETWORKS  the SSRF policy (ssrf.h)
+//   CRAWL_RATE_PER_HOST, CRAWL_RATE_BURST        the fleet-wide limit per host
+//   PROXY_HOST, PROXY_PORT, PROXY_USER, PROXY_PASS  the proxy (host and port enable it)
+//   CHROMIUM_PATH, CRAWL_BROWSER_BLOCK           the browser method
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "crawl/crawl.h"
-#include "crawl/http_fetcher.h"
 #include "crawl/profile.h"
+#include "crawl/proxy.h"
+#include "crawl/ssrf.h"
 
 namespace crawler::crawl {
 
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// Reads the process environment (getenv).
-EnvLookup process_environment();
+struct BrowserSettings {
+  std::string chromium_path = "/usr/bin/chromium";
+  // CDP resource types refused before they are requested; empty: none refused.
+  std::vector<std::string> blocked_resource_types = {"Image", "Font", "Media"};
+};
 
 struct CrawlConfig {
   CrawlMode mode = CrawlMode::automatic;
   std::chrono::milliseconds timeout{10000};
-  std::vector<Profile> profiles;
-  HttpFetcherOptions http;
+  // Every known profile with the url templates and profile file applied.
+  std::vector<Profile> profiles = default_profiles();
+  std::vector<std::string> rank_types = {"AD"};  // checked per job; the first gives its rank
+  std::string profile_file;  // CRAWL_PROFILE_FILE, applied to `profiles` by load_config()
+  SsrfPolicy ssrf;
+  // Without the session salt: each worker process draws its own (proxy.h).
+  std::optional<ProxyConfig> proxy;
   double rate_per_host = 5.0;  // 0: no fleet-wide limit
   int rate_burst = 1;
+  BrowserSettings browser;
 };
-
-CrawlConfig crawl_config_from_env(const EnvLookup& env);
 
 }  // namespace crawler::crawl

@@ -9,8 +9,8 @@
 // The browser seam: crawl() works with any Fetcher; crawl_with_mode() implements
 // CRAWL_MODE=auto|http|browser over an HTTP fetcher and an optional browser fetcher (whose
 // body is the rendered DOM, parsed by the same profile). In auto mode the browser takes over
-// when the fast path does not find the url (not_found, no_items, failed), as the original
-// did; a throttled or refused fetch is not retried in a browser, which would be throttled or
+// when the fast path does not find the url (not_found, no_items, failed): a page built
+// by script may hold what the raw HTML lacks; a throttled or refused fetch is not retried in a browser, which would be throttled or
 // refused too.
 #pragma once
 

@@ -11,9 +11,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crawl/libxml_setup.h"
@@ -59,103 +59,14 @@ struct ParserFree {
 using Compiled = std::unique_ptr<xmlXPathCompExpr, CompFree>;
 using Object = std::unique_ptr<xmlXPathObject, ObjectFree>;
 
-Compiled compile(const std::string& xpath) {
-  Compiled c(xmlXPathCompile(reinterpret_cast<const xmlChar*>(xpath.c_str())));
-  if (!c) throw std::invalid_argument("XPath does not compile: " + xpath);
-  return c;
-}
-
-// ---- the CSS-shaped subset of XPath, evaluated without libxml2's XPath engine -------------
+// ---- CSS selectors: a tree walk over libxml2's nodes -------------------------------------
 //
-// css_to_xpath() writes class tests as contains(concat(' ', normalize-space(@class), ' '),
-// ' x '), which libxml2 evaluates by building three strings per element visited; on a result
-// page that was most of the extraction time. Selectors of exactly the shape css_to_xpath()
-// emits (type or *, class and id predicates, / and // steps, unions) are therefore matched
-// here by walking the tree, with XPath's semantics kept to the letter: normalize-space's
-// whitespace is only space, tab, CR and LF; name tests compare exactly and need no
-// namespace; results are in document order without duplicates. Anything else (hand-written
-// XPath in a profile file) goes to libxml2 unchanged.
-
-struct Step {
-  bool child = false;  // "/" (else "//": any depth)
-  std::string tag;     // empty: "*"
-  std::vector<std::string> classes;
-  std::optional<std::string> id;
-};
-
-struct Path {
-  bool absolute = false;  // from the document, not from the context node
-  std::vector<Step> steps;
-};
-
-bool is_name_byte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || c == '-' ||
-         c == '_' || u >= 0x80;
-}
-
-bool eat(std::string_view& s, std::string_view token) {
-  if (!s.starts_with(token)) return false;
-  s.remove_prefix(token.size());
-  return true;
-}
-
-std::optional<std::string> eat_name(std::string_view& s) {
-  std::size_t n = 0;
-  while (n < s.size() && is_name_byte(s[n])) ++n;
-  if (n == 0) return std::nullopt;
-  std::string name(s.substr(0, n));
-  s.remove_prefix(n);
-  return name;
-}
-
-// One union member: ["."] ("/" | "//") step ... ; nullopt when it is not of that shape.
-std::optional<Path> parse_path(std::string_view s) {
-  Path path;
-  path.absolute = !eat(s, ".");
-  if (s.empty()) return std::nullopt;
-  while (!s.empty()) {
-    Step step;
-    if (eat(s, "//"))
-      step.child = false;
-    else if (eat(s, "/"))
-      step.child = true;
-    else
-      return std::nullopt;
-    if (!eat(s, "*")) {
-      auto tag = eat_name(s);
-      if (!tag) return std::nullopt;
-      step.tag = std::move(*tag);
-    }
-    while (eat(s, "[")) {
-      if (eat(s, "contains(concat(' ', normalize-space(@class), ' '), ' ")) {
-        auto name = eat_name(s);
-        if (!name || !eat(s, " ')]")) return std::nullopt;
-        step.classes.push_back(std::move(*name));
-      } else if (eat(s, "@id='")) {
-        auto name = eat_name(s);
-        if (!name || !eat(s, "']") || step.id) return std::nullopt;
-        step.id = std::move(*name);
-      } else {
-        return std::nullopt;
-      }
-    }
-    path.steps.push_back(std::move(step));
-  }
-  return path;
-}
-
-std::optional<std::vector<Path>> parse_simple(std::string_view xpath) {
-  std::vector<Path> paths;
-  for (;;) {
-    const auto bar = xpath.find(" | ");
-    auto path = parse_path(xpath.substr(0, bar));
-    if (!path) return std::nullopt;
-    paths.push_back(std::move(*path));
-    if (bar == std::string_view::npos) return paths;
-    xpath.remove_prefix(bar + 3);
-  }
-}
+// The meaning selector.h gives them, which is that of the XPath to_xpath() writes, kept to
+// the letter: class tokens are separated by normalize-space's whitespace (space, tab, CR and
+// LF only); a type selector needs an element of exactly that name and no namespace; results
+// are in document order without duplicates. Walking the tree is what makes extraction cheap:
+// libxml2's evaluation of that XPath builds three strings per element for every class test,
+// which on a result page was most of the extraction time.
 
 bool xpath_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -193,15 +104,18 @@ bool has_class_token(std::string_view value, std::string_view name) {
   return false;
 }
 
-bool matches(const Step& step, const xmlNode* node) {
+bool matches(const SelectorStep& step, const xmlNode* node) {
   if (node->type != XML_ELEMENT_NODE) return false;
   if (!step.tag.empty() &&
       (node->ns || std::strcmp(reinterpret_cast<const char*>(node->name), step.tag.c_str()) != 0))
     return false;
   std::string scratch;
-  if (step.id) {
+  if (!step.ids.empty()) {
     const xmlAttr* a = attribute(node, "id");
-    if (!a || attribute_value(a, scratch) != *step.id) return false;
+    if (!a) return false;
+    const std::string_view value = attribute_value(a, scratch);
+    for (const auto& id : step.ids)
+      if (value != id) return false;
   }
   if (!step.classes.empty()) {
     const xmlAttr* a = attribute(node, "class");
@@ -215,7 +129,7 @@ bool matches(const Step& step, const xmlNode* node) {
 
 // Whether `node`, which matches steps[last], is reached through steps[0..last-1] from
 // `anchor`: right to left through its ancestors, never above the anchor.
-bool reached(const std::vector<Step>& steps, std::size_t last, const xmlNode* node,
+bool reached(const std::vector<SelectorStep>& steps, std::size_t last, const xmlNode* node,
              const xmlNode* anchor) {
   const xmlNode* parent = node->parent;
   if (last == 0) return steps[0].child ? parent == anchor : true;
@@ -234,16 +148,17 @@ bool reached(const std::vector<Step>& steps, std::size_t last, const xmlNode* no
   return false;
 }
 
-// The elements below the context node (the document for absolute paths) that any of `paths`
-// selects, in document order. Iterative: hostile pages nest elements 100,000 deep.
-void select_simple(const std::vector<Path>& paths, xmlNode* root, std::vector<xmlNode*>& out) {
+// The elements below `anchor` (the document for the item selector, the item for the
+// others) that any chain of `selector` reaches, in document order. Iterative: hostile pages
+// nest elements 100,000 deep.
+void select_css(const Selector& selector, xmlNode* anchor, std::vector<xmlNode*>& out) {
   out.clear();
-  xmlNode* node = root->children;
+  xmlNode* node = anchor->children;
   while (node) {
     if (node->type == XML_ELEMENT_NODE) {
-      for (const auto& path : paths) {
-        const std::size_t last = path.steps.size() - 1;
-        if (matches(path.steps[last], node) && reached(path.steps, last, node, root)) {
+      for (const auto& steps : selector.chains) {
+        const std::size_t last = steps.size() - 1;
+        if (matches(steps[last], node) && reached(steps, last, node, anchor)) {
           out.push_back(node);
           break;
         }
@@ -253,66 +168,33 @@ void select_simple(const std::vector<Path>& paths, xmlNode* root, std::vector<xm
         continue;
       }
     }
-    while (node != root && !node->next) node = node->parent;
-    if (node == root) break;
+    while (node != anchor && !node->next) node = node->parent;
+    if (node == anchor) break;
     node = node->next;
   }
 }
 
-// One profile selector: the tree-walk form when it has the CSS shape (all union members
-// absolute, or all relative inside an item), else libxml2's compiled XPath. (A relative
-// item selector has no context node in libxml2 and selects nothing; it keeps doing so.)
-class Selector {
- public:
-  Selector(const std::string& xpath, bool inside_item) {
-    if (auto paths = parse_simple(xpath)) {
-      bool all_absolute = true, all_relative = true;
-      for (const auto& p : *paths) (p.absolute ? all_relative : all_absolute) = false;
-      if (all_absolute || (all_relative && inside_item)) {
-        paths_ = std::move(*paths);
-        absolute_ = all_absolute;
-        return;
-      }
-    }
-    compiled_ = compile(xpath);
-  }
+// ---- XPath selectors: libxml2's evaluator --------------------------------------------------
 
-  bool simple() const { return !compiled_; }
-  // Tree walk only: the selected elements under `context`.
-  void select(xmlNode* context, std::vector<xmlNode*>& out) const {
-    select_simple(paths_, absolute_ ? reinterpret_cast<xmlNode*>(context->doc) : context, out);
-  }
-  xmlXPathCompExpr* compiled() const { return compiled_.get(); }
-
- private:
-  std::vector<Path> paths_;
-  bool absolute_ = false;
-  Compiled compiled_;
+// A profile selector ready for evaluation: CSS as parsed, XPath compiled by libxml2.
+struct Prepared {
+  const Selector& selector;
+  xmlXPathCompExpr* xpath = nullptr;  // XPath only
 };
 
-struct ProfileSelectors {
-  std::string item_xpath, title_xpath, url_xpath;
-  Selector item, title, url;
-  ProfileSelectors(const Profile& p)
-      : item_xpath(p.item_xpath),
-        title_xpath(p.title_xpath),
-        url_xpath(p.display_url_xpath),
-        item(p.item_xpath, false),
-        title(p.title_xpath, true),
-        url(p.display_url_xpath, true) {}
-};
-
-// Each profile's selectors are prepared once per thread, not once per page. Per thread, so
-// nothing libxml2 owns is shared between threads; keyed by the XPath text, since a Profile
-// is a plain value that callers copy and edit.
-const ProfileSelectors& selectors_for(const Profile& p) {
-  thread_local std::deque<ProfileSelectors> cache;
-  for (const auto& s : cache)
-    if (s.item_xpath == p.item_xpath && s.title_xpath == p.title_xpath &&
-        s.url_xpath == p.display_url_xpath)
-      return s;
-  if (cache.size() >= 16) cache.pop_front();  // a test or a reload churning profiles
-  return cache.emplace_back(p);
+// XPath is compiled once per thread, not once per page. Per thread, so nothing libxml2 owns
+// is shared between threads; keyed by the XPath text, since a Profile is a plain value that
+// callers copy and edit. Throws std::invalid_argument when it does not compile, which
+// profile loading already rules out.
+Prepared prepare(const Selector& selector) {
+  if (selector.syntax != Selector::Syntax::xpath) return {selector};
+  thread_local std::deque<std::pair<std::string, Compiled>> cache;
+  for (const auto& [text, expr] : cache)
+    if (text == selector.text) return {selector, expr.get()};
+  if (cache.size() >= 48) cache.pop_front();  // a test or a reload churning profiles
+  Compiled expr(xmlXPathCompile(reinterpret_cast<const xmlChar*>(selector.text.c_str())));
+  if (!expr) throw std::invalid_argument("XPath does not compile: " + selector.text);
+  return {selector, cache.emplace_back(selector.text, std::move(expr)).second.get()};
 }
 
 // Appends `in` to `out` with runs of whitespace (incl. NBSP as UTF-8 C2 A0) collapsed to
@@ -369,13 +251,13 @@ void append_content(std::string& out, const xmlNode* element) {
 
 // The text of every node `selector` selects under `node`, joined by spaces (as Cheerio's
 // .text() joins a selection, but with a separator so two spans do not glue words together).
-std::string text_of(xmlXPathContext* ctx, const Selector& selector, xmlNode* node,
+std::string text_of(xmlXPathContext* ctx, const Prepared& selector, xmlNode* node,
                     std::size_t limit) {
   std::string out;
-  if (selector.simple()) {
+  if (!selector.xpath) {
     thread_local std::vector<xmlNode*> nodes;
     thread_local std::string content;
-    selector.select(node, nodes);
+    select_css(selector.selector, node, nodes);
     for (xmlNode* n : nodes) {
       content.clear();
       append_content(content, n);
@@ -384,7 +266,7 @@ std::string text_of(xmlXPathContext* ctx, const Selector& selector, xmlNode* nod
     }
   } else {
     ctx->node = node;
-    Object result(xmlXPathCompiledEval(selector.compiled(), ctx));
+    Object result(xmlXPathCompiledEval(selector.xpath, ctx));
     if (!result) return out;
     if (result->type == XPATH_STRING && result->stringval) {
       append_collapsed(out, reinterpret_cast<const char*>(result->stringval), limit);
@@ -401,6 +283,37 @@ std::string text_of(xmlXPathContext* ctx, const Selector& selector, xmlNode* nod
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
+
+// libxml2's XPath context for one page: one per thread, pointed at each page's document in
+// turn, since making one registers every XPath function in a fresh hash table (about 5 % of
+// an XPath profile's extraction of a result page). Reset to what xmlXPathNewContext() sets,
+// and pointing at no document once the page is done.
+class XPathContext {
+ public:
+  XPathContext() = default;
+  XPathContext(const XPathContext&) = delete;
+  XPathContext& operator=(const XPathContext&) = delete;
+  ~XPathContext() {
+    if (ctx_) reset(nullptr);
+  }
+  bool open(xmlDoc* doc) {
+    thread_local std::unique_ptr<xmlXPathContext, ContextFree> reused;
+    if (!reused) reused.reset(xmlXPathNewContext(nullptr));
+    ctx_ = reused.get();
+    if (ctx_) reset(doc);
+    return ctx_ != nullptr;
+  }
+  xmlXPathContext* get() const { return ctx_; }
+
+ private:
+  void reset(xmlDoc* doc) {
+    ctx_->doc = doc;
+    ctx_->node = nullptr;
+    ctx_->contextSize = -1;
+    ctx_->proximityPosition = -1;
+  }
+  xmlXPathContext* ctx_ = nullptr;
+};
 
 // One parser context per thread, reused: setting one up (dictionary, SAX handler, stacks)
 // cost about a quarter of parsing a result page. Its dictionary keeps the names and short
@@ -425,7 +338,9 @@ std::unique_ptr<xmlDoc, DocFree> parse(std::string_view html) {
 Extraction extract(std::string_view html, const Profile& profile, const ExtractLimits& limits) {
   detail::libxml_setup();
   Extraction result;
-  const ProfileSelectors& selectors = selectors_for(profile);
+  const Prepared items_selector = prepare(profile.items);
+  const Prepared title_selector = prepare(profile.title);
+  const Prepared url_selector = prepare(profile.display_url);
 
   if (html.size() > limits.max_input_bytes) {
     html = html.substr(0, limits.max_input_bytes);
@@ -436,10 +351,9 @@ Extraction extract(std::string_view html, const Profile& profile, const ExtractL
   const auto doc = parse(html);
   if (!doc) return result;
   // libxml2's XPath context only for selectors that need its evaluator.
-  std::unique_ptr<xmlXPathContext, ContextFree> ctx;
-  if (!selectors.item.simple() || !selectors.title.simple() || !selectors.url.simple()) {
-    ctx.reset(xmlXPathNewContext(doc.get()));
-    if (!ctx) return result;
+  XPathContext ctx;
+  if (items_selector.xpath || title_selector.xpath || url_selector.xpath) {
+    if (!ctx.open(doc.get())) return result;
   }
 
   const auto add = [&](xmlNode* node) {
@@ -449,18 +363,18 @@ Extraction extract(std::string_view html, const Profile& profile, const ExtractL
     }
     if (node->type != XML_ELEMENT_NODE) return true;
     Item item;
-    item.title = text_of(ctx.get(), selectors.title, node, limits.max_text_bytes);
-    item.display_url = text_of(ctx.get(), selectors.url, node, limits.max_text_bytes);
+    item.title = text_of(ctx.get(), title_selector, node, limits.max_text_bytes);
+    item.display_url = text_of(ctx.get(), url_selector, node, limits.max_text_bytes);
     result.items.push_back(std::move(item));
     return true;
   };
-  if (selectors.item.simple()) {
+  if (!items_selector.xpath) {
     std::vector<xmlNode*> items;
-    selectors.item.select(reinterpret_cast<xmlNode*>(doc.get()), items);
+    select_css(profile.items, reinterpret_cast<xmlNode*>(doc.get()), items);
     for (xmlNode* node : items)
       if (!add(node)) break;
   } else {
-    Object items(xmlXPathCompiledEval(selectors.item.compiled(), ctx.get()));
+    Object items(xmlXPathCompiledEval(items_selector.xpath, ctx.get()));
     if (!items || items->type != XPATH_NODESET || !items->nodesetval) return result;
     const auto* set = items->nodesetval;
     for (int i = 0; i < set->nodeNr; ++i)

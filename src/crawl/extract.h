@@ -2,7 +2,8 @@
 //
 // libxml2's HTML parser in recovery mode (what browsers do with broken markup: keep going),
 // with no network access and libxml2's default size limits (no HTML_PARSE_HUGE), then the
-// profile's XPaths: items from the document, title and display URL inside each item.
+// profile's selectors (selector.h): items from the document, title and display URL inside
+// each item. CSS selectors are matched by walking the parsed tree, XPath ones by libxml2.
 //
 // Errors are values: extract() never throws for anything a server can send. Garbage yields
 // zero items, not an exception; a page too large is cut at max_input_bytes (result pages are
@@ -36,8 +37,7 @@ struct Extraction {
   bool truncated = false;  // the input or the item list hit a limit
 };
 
-// The selectors are XPath strings as in Profile (item from the document, the others
-// relative to an item).
+// The selectors are the profile's (item from the document, the others inside an item).
 Extraction extract(std::string_view html, const Profile& profile, const ExtractLimits& limits = {});
 
 }  // namespace crawler::crawl

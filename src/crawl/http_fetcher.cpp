@@ -109,25 +109,6 @@ struct HeaderList {
   }
 };
 
-// The host of `url` (brackets removed from IPv6 literals), empty when it has none.
-std::string url_host(const std::string& url, bool& ok) {
-  CURLU* u = curl_url();
-  ok = false;
-  std::string host;
-  if (u && curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    char* h = nullptr;
-    if (curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && h) {
-      host = h;
-      ok = !host.empty();
-      curl_free(h);
-    }
-  }
-  curl_url_cleanup(u);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  return host;
-}
-
 }  // namespace
 
 struct HttpFetcher::Impl {
@@ -217,13 +198,12 @@ FetchResult HttpFetcher::fetch(const FetchRequest& request) {
   }
 
   for (;;) {
-    if (!allowed_scheme(url)) return finish(FetchError::bad_url, "only http and https: " + url);
-    bool host_ok = false;
-    const std::string host = url_host(url, host_ok);
-    if (!host_ok) return finish(FetchError::bad_url, "no host in url: " + url);
-    // A literal address is checked up front (the only check possible through a proxy).
-    if (classify_ip(host))
-      if (auto why = check_ip(opt.ssrf, host)) return finish(FetchError::refused, *why);
+    // Host names are checked on the socket (on_open_socket); a literal address up front, the
+    // only check possible through a proxy.
+    if (auto refusal = check_url(opt.ssrf, url))
+      return finish(
+          refusal->kind == UrlRefusal::Kind::bad_url ? FetchError::bad_url : FetchError::refused,
+          std::move(refusal->reason));
 
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

@@ -1,6 +1,6 @@
 // HttpFetcher: the fast path's Fetcher, on libcurl.
 //
-// What a request looks like: the original's iPhone Safari User-Agent and ko-KR
+// What a request looks like: an iPhone Safari User-Agent (Naver's mobile pages) and ko-KR
 // Accept-Language, Accept-Encoding for everything libcurl can decode (gzip, deflate, br),
 // HTTP/2 over TLS when the server offers it, the request's timeout for the whole fetch.
 //
@@ -15,7 +15,7 @@
 //     Environment proxies (http_proxy...) are ignored: they would bypass the guard unseen.
 //   - Bytes are libcurl's own counts per hop (CURLINFO_REQUEST_SIZE, CURLINFO_HEADER_SIZE,
 //     CURLINFO_SIZE_DOWNLOAD_T: the body as transferred, before decompression), i.e. exact
-//     HTTP bytes, not the original's estimates. TLS record overhead is not included.
+//     HTTP bytes, not estimates. TLS record overhead is not included.
 //   - Thread-safe: easy handles come from a small mutex-guarded pool and are reused, so
 //     keep-alive connections, TLS sessions and the DNS cache survive between fetches
 //     (the benchmark's jobs/s depend on it).
@@ -34,8 +34,7 @@
 
 namespace crawler::crawl {
 
-// A current iPhone Safari; the original's exact string is not recorded, any iPhone Safari UA
-// gets the same mobile pages. Override with HttpFetcherOptions::user_agent.
+// A current iPhone Safari; any iPhone Safari UA gets the same mobile pages. Override with HttpFetcherOptions::user_agent.
 inline constexpr const char* kIphoneSafariUserAgent =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

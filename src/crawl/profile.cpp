@@ -1,7 +1,5 @@
 #include "crawl/profile.h"
 
-#include <libxml/xpath.h>
-
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
@@ -10,8 +8,6 @@
 #include "core/ascii.h"
 #include "core/embedded.h"
 #include "core/percent_encoding.h"
-#include "crawl/css_xpath.h"
-#include "crawl/libxml_setup.h"
 
 namespace crawler::crawl {
 
@@ -33,9 +29,9 @@ void check_complete(const Profile& p) {
   if (p.name.empty()) throw std::invalid_argument("a profile has no name");
   for (auto [value, what] : {std::pair{&p.rank_type, "rank_type"},
                              {&p.url_template, "url"},
-                             {&p.item_xpath, "items"},
-                             {&p.title_xpath, "title"},
-                             {&p.display_url_xpath, "display_url"}}) {
+                             {&p.items.text, "items"},
+                             {&p.title.text, "title"},
+                             {&p.display_url.text, "display_url"}}) {
     if (value->empty())
       throw std::invalid_argument("profile '" + p.name + "' lacks '" + what + "'");
   }
@@ -44,19 +40,6 @@ void check_complete(const Profile& p) {
 }
 
 }  // namespace
-
-std::string selector_to_xpath(std::string_view selector, bool inside_item) {
-  std::string xpath =
-      looks_like_xpath(selector)
-          ? std::string(selector)
-          : css_to_xpath(selector, inside_item ? XPathScope::relative : XPathScope::document);
-  detail::libxml_setup();
-  xmlXPathCompExprPtr compiled = xmlXPathCompile(reinterpret_cast<const xmlChar*>(xpath.c_str()));
-  if (!compiled)
-    throw std::invalid_argument("selector '" + std::string(selector) + "' is not valid XPath");
-  xmlXPathFreeCompExpr(compiled);
-  return xpath;
-}
 
 void apply_profile_json(std::vector<Profile>& profiles, std::string_view text) {
   json::value doc;
@@ -83,9 +66,9 @@ void apply_profile_json(std::vector<Profile>& profiles, std::string_view text) {
     }
     if (auto v = field(o, "rank_type")) target->rank_type = ascii_upper(*v);
     if (auto v = field(o, "url")) target->url_template = *v;
-    if (auto v = field(o, "items")) target->item_xpath = selector_to_xpath(*v, false);
-    if (auto v = field(o, "title")) target->title_xpath = selector_to_xpath(*v, true);
-    if (auto v = field(o, "display_url")) target->display_url_xpath = selector_to_xpath(*v, true);
+    if (auto v = field(o, "items")) target->items = parse_selector(*v);
+    if (auto v = field(o, "title")) target->title = parse_selector(*v);
+    if (auto v = field(o, "display_url")) target->display_url = parse_selector(*v);
     check_complete(*target);
   }
 }

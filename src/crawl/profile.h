@@ -1,6 +1,6 @@
 // Search profiles as data: which page to fetch for a keyword and which selectors find the
 // result items in it. Two ship compiled in (profiles.json, embedded by cmake/Embed.cmake):
-//   AD       Naver's mobile ad search ("power link"), the original's selectors.
+//   AD       Naver's mobile ad search ("power link"), selectors proven on the live page.
 //   ORGANIC  Naver's mobile web search; its selectors are our choice and MUST be verified
 //            against the live page before production (Naver changes its markup often, and
 //            that is exactly why they are data: a fix is a profile file, not a release).
@@ -9,9 +9,9 @@
 // demo point them at the sample site); a profile file (JSON of the same shape as
 // profiles.json, profiles matched by "name") replaces any field it names.
 //
-// Selectors may be CSS (see css_xpath.h) or XPath; they are translated and checked once
-// here, so a broken profile fails at start-up (std::invalid_argument / std::runtime_error),
-// never in the middle of a crawl.
+// Selectors may be CSS or XPath (see selector.h); they are parsed and checked once here, so a
+// broken profile fails at start-up (std::invalid_argument / std::runtime_error), never in the
+// middle of a crawl.
 #pragma once
 
 #include <optional>
@@ -19,16 +19,18 @@
 #include <string_view>
 #include <vector>
 
+#include "crawl/selector.h"
+
 namespace crawler::crawl {
 
 struct Profile {
   std::string name;          // "ad", "organic": the key a profile file overrides by
   std::string rank_type;     // stored in keyword_rankings.rank_type: "AD" | "ORGANIC"
   std::string url_template;  // contains "{query}"
-  // XPath 1.0, ready for extract(): items from the document, the others inside an item.
-  std::string item_xpath;
-  std::string title_xpath;
-  std::string display_url_xpath;
+  // Parsed, ready for extract(): items from the document, the others inside an item.
+  Selector items;
+  Selector title;
+  Selector display_url;
 };
 
 // The compiled-in profiles (throws only if the embedded file is broken: a build bug).
@@ -48,9 +50,5 @@ const Profile* find_profile(const std::vector<Profile>& profiles, std::string_vi
 // keyword (RFC 3986 unreserved bytes kept, space as %20 like encodeURIComponent). Throws
 // std::invalid_argument if the template has no "{query}".
 std::string search_url(const Profile& profile, std::string_view keyword);
-
-// A selector as written in a profile (CSS or XPath) → XPath in the given role, validated by
-// compiling it with libxml2. Throws std::invalid_argument.
-std::string selector_to_xpath(std::string_view selector, bool inside_item);
 
 }  // namespace crawler::crawl

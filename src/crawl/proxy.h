@@ -1,6 +1,6 @@
 // Proxy settings (PROXY_HOST/PORT/USER/PASS) and the sticky-session user name of commercial
 // proxy pools: "<user>-session-<8 hex>", where the suffix changes every 30 minutes so the exit
-// IP rotates, as the original did.
+// IP rotates every half hour.
 //
 // The suffix is a pure function of (salt, time window): testable without waiting, identical
 // for every request of one worker within a window (one sticky exit IP), and different across

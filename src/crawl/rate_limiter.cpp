@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/ascii.h"
+#include "redis/script.h"
 
 namespace crawler::crawl {
 namespace {
@@ -44,23 +45,9 @@ RateLimiter::RateLimiter(redis::Pool& pool, RateLimiterOptions options)
 }
 
 redis::Reply RateLimiter::run_script(const std::string& key) {
+  static const redis::Script script = redis::make_script("rate limiter", kScript);
   auto lease = pool_.acquire();
-  std::string sha;
-  {
-    std::lock_guard lock(mutex_);
-    sha = sha_;
-  }
-  if (sha.empty()) {
-    const auto loaded = lease->command({"SCRIPT", "LOAD", kScript});
-    if (!loaded.is_string()) throw redis::Error("rate limiter: SCRIPT LOAD failed");
-    sha = loaded.str();
-    std::lock_guard lock(mutex_);
-    sha_ = sha;
-  }
-  auto reply = lease->command({"EVALSHA", sha, "1", key, interval_us_, tolerance_us_});
-  if (reply.is_error() && reply.str().starts_with("NOSCRIPT")) {
-    reply = lease->command({"EVAL", kScript, "1", key, interval_us_, tolerance_us_});
-  }
+  auto reply = redis::eval_script(*lease, script, {key}, {interval_us_, tolerance_us_});
   if (reply.is_error()) throw redis::Error("rate limiter script: " + reply.str());
   if (!reply.is_array() || reply.elements().size() != 2)
     throw redis::Error("rate limiter script: unexpected reply " + reply.to_debug_string());

@@ -18,7 +18,6 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -52,8 +51,6 @@ class RateLimiter final : public HostGate {
   RateLimiterOptions options_;
   std::string interval_us_;
   std::string tolerance_us_;
-  std::mutex mutex_;  // guards sha_: one limiter serves every worker slot
-  std::string sha_;   // of the loaded script; EVAL on NOSCRIPT (Redis restarted or flushed)
 };
 
 }  // namespace crawler::crawl

@@ -1,6 +1,8 @@
 #include "crawl/ssrf.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -121,6 +123,26 @@ std::optional<std::string> verdict(const SsrfPolicy& policy, AddressClass cls, i
          " (refused by the SSRF guard; CRAWL_ALLOW_PRIVATE=1 allows it for tests)";
 }
 
+// The host of `url` as libcurl reads it (the HTTP fetcher hands the same text to libcurl;
+// Chromium's urls are canonical), brackets of an IPv6 literal removed; nullopt when the url
+// does not parse or has no host.
+std::optional<std::string> url_host(std::string_view url) {
+  std::optional<std::string> host;
+  CURLU* u = curl_url();
+  if (!u) return host;
+  char* h = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, std::string(url).c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && h && *h) {
+    std::string_view text(h);
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+      text = text.substr(1, text.size() - 2);
+    host.emplace(text);
+  }
+  curl_free(h);
+  curl_url_cleanup(u);
+  return host;
+}
+
 }  // namespace
 
 std::string_view to_string(AddressClass c) {
@@ -233,6 +255,46 @@ std::optional<std::string> check_ip(const SsrfPolicy& policy, std::string_view i
   if (inet_pton(AF_INET6, s.c_str(), bytes) == 1)
     return verdict(policy, classify_v6(bytes), AF_INET6, bytes);
   return std::string("'") + s + "' is not an IP address";
+}
+
+std::vector<std::string> resolve_host(const std::string& host) {
+  std::vector<std::string> addresses;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;  // answers are AF_INET and AF_INET6 only
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* list = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0) return addresses;
+  for (const addrinfo* a = list; a; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (a->ai_family == AF_INET) {
+      sockaddr_in in{};
+      std::memcpy(&in, a->ai_addr, sizeof in);
+      if (inet_ntop(AF_INET, &in.sin_addr, text, sizeof text)) addresses.emplace_back(text);
+    } else if (a->ai_family == AF_INET6) {
+      sockaddr_in6 in6{};
+      std::memcpy(&in6, a->ai_addr, sizeof in6);
+      if (inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text)) addresses.emplace_back(text);
+    }
+  }
+  ::freeaddrinfo(list);
+  return addresses;
+}
+
+std::optional<UrlRefusal> check_url(const SsrfPolicy& policy, std::string_view url,
+                                    const HostResolver& resolve) {
+  using Kind = UrlRefusal::Kind;
+  if (!allowed_scheme(url))
+    return UrlRefusal{Kind::bad_url, "only http and https: " + std::string(url)};
+  const auto host = url_host(url);
+  if (!host) return UrlRefusal{Kind::bad_url, "no host in url: " + std::string(url)};
+  if (classify_ip(*host)) {
+    if (auto why = check_ip(policy, *host)) return UrlRefusal{Kind::refused, std::move(*why)};
+    return std::nullopt;
+  }
+  if (!resolve) return std::nullopt;
+  for (const auto& address : resolve(*host))
+    if (auto why = check_ip(policy, address)) return UrlRefusal{Kind::refused, std::move(*why)};
+  return std::nullopt;
 }
 
 bool allowed_scheme(std::string_view url) {

@@ -1,21 +1,26 @@
-// SSRF guard: which addresses the crawler may connect to.
+// SSRF guard: which urls the crawler may request and which addresses it may connect to; the
+// one guard of both fetchers.
 //
 // Keyword urls and search templates come from users and configuration, and a result page may
 // redirect anywhere; a worker inside a VPC must not be turned into a proxy for the instance
 // metadata service (169.254.169.254, fd00:ec2::254) or internal hosts. So:
-//   - only http and https urls are fetched (allowed_scheme);
-//   - every address is classified (classify(), pure) and only `global` ones are allowed
+//   - every url is checked before it is requested (check_url): only http and https, a host,
+//     and a literal address the policy allows;
+//   - every address is classified (classify_*(), pure) and only `global` ones are allowed
 //     unless the policy says otherwise;
-//   - the check runs on the address actually connected: the HTTP fetcher opens every socket
-//     itself (libcurl's CURLOPT_OPENSOCKETFUNCTION) and asks the policy first. A host name is
-//     thus checked after resolution, for every connection including redirects and happy-
-//     eyeballs fallbacks, and DNS rebinding (public at check time, private at connect time)
-//     has no window: there is no separate "check" resolution.
+//   - a host name is judged by the addresses it leads to. The HTTP fetcher checks the address
+//     actually connected: it opens every socket itself (libcurl's CURLOPT_OPENSOCKETFUNCTION)
+//     and asks the policy first (check_address), for every connection including redirects and
+//     happy-eyeballs fallbacks, so DNS rebinding (public at check time, private at connect
+//     time) has no window: there is no separate "check" resolution. The browser fetcher
+//     cannot see Chromium's sockets, so check_url resolves the name itself and checks every
+//     address; that leaves the rebinding window its header states.
 // IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) IPv6 addresses are
 // judged by the IPv4 address they carry.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,5 +70,31 @@ std::optional<std::string> check_ip(const SsrfPolicy& policy, std::string_view i
 
 // http and https only (case-insensitive scheme of a url).
 bool allowed_scheme(std::string_view url);
+
+// Why check_url refuses a url.
+struct UrlRefusal {
+  enum class Kind {
+    bad_url,  // not http(s), unparsable, or without a host
+    refused,  // its host is, or resolves to, an address the policy refuses
+  };
+  Kind kind;
+  std::string reason;  // e.g. "169.254.169.254 is link_local (refused by the SSRF guard; ...)"
+};
+
+// A host name → its addresses as text ("10.0.0.5", "::1"); empty when it does not resolve.
+using HostResolver = std::function<std::vector<std::string>(const std::string& host)>;
+
+// The system resolver (getaddrinfo): every address of every family.
+std::vector<std::string> resolve_host(const std::string& host);
+
+// nullopt: `url` may be requested. Checked for every url before it is requested (the page,
+// each redirect, and in the browser every subresource): the scheme must be http or https, the
+// url must have a host, and a literal address ("10.0.0.1", "[::1]") must be allowed.
+// A host name is resolved with `resolve` and refused when any of its addresses is (a name
+// that does not resolve passes: the request fails for want of an address, with nothing to
+// guard). Without `resolve` a host name passes here and the caller checks every address it
+// connects to (check_address).
+std::optional<UrlRefusal> check_url(const SsrfPolicy& policy, std::string_view url,
+                                    const HostResolver& resolve = {});
 
 }  // namespace crawler::crawl

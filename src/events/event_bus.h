@@ -1,19 +1,19 @@
 // The event bus: the queue's global events (whatever process ran the job) turned into the
-// original's real-time events and handed to subscribers (the Socket.IO server, the /ws hub).
+// real-time events existing clients listen to and handed to subscribers (the Socket.IO server, the /ws hub).
 //
 //   completed → rank_updated {keywordId, rank, timestamp}
 //               rank_alert   {keywordId, keyword, rank, targetRank, message} when both ranks
 //                            are numbers and rank > targetRank (a worse position), with the
-//                            original's message "순위 하락 알림[<kw>]: <rank>위 (목표: <t>위)"
+//                            message clients show "순위 하락 알림[<kw>]: <rank>위 (목표: <t>위)"
 //   failed    → job_failed   {keywordId, error}
 //   progress  → job_progress {jobId, keywordId, progress}
 //
-// keywordId: the worker's return value is {rank, targetRank, keyword} (the original's), so it
+// keywordId: the worker's return value is {rank, targetRank, keyword} (what clients read), so it
 // is looked up in the job's data (Queue::get_job) — a keywordId in the return value, if a
 // future worker adds one, wins and saves the lookup. Lookups are cached per job id (progress
 // events come first, so the completion usually costs no Redis call). A job already removed
 // (removeOnComplete under a burst) gives keywordId null rather than no event.
-// timestamp: ISO 8601 UTC with milliseconds, as the original's `new Date()` serializes.
+// timestamp: ISO 8601 UTC with milliseconds, as JavaScript's Date#toJSON writes it.
 //
 // One thread reads Queue::events(); when the backend is unreachable it retries every second
 // (the stream itself reconnects after a Redis restart). Events published meanwhile are lost:

@@ -1,5 +1,5 @@
-// A broadcast-only Socket.IO 4 server (Engine.IO 4 underneath) for the original Electron
-// client's `io(url)`: long-polling handshake, WebSocket upgrade (probe / upgrade / noop),
+// A broadcast-only Socket.IO 4 server (Engine.IO 4 underneath) for existing Electron
+// clients' `io(url)`: long-polling handshake, WebSocket upgrade (probe / upgrade / noop),
 // WebSocket-only sessions, server pings with a pong deadline, CORS on polling, maxPayload,
 // and CONNECT on the main namespace with an optional API key in the `auth` payload.
 //

@@ -36,7 +36,7 @@ struct Response {
 
   static Response json(int status, std::string body);
   static Response text(int status, std::string body, std::string content_type = "text/plain");
-  // The original's envelope: {"success":false,"error":"..."}.
+  // The error envelope existing clients parse: {"success":false,"error":"..."}.
   static Response error(int status, std::string_view message);
 };
 

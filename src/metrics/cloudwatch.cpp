@@ -38,19 +38,11 @@ std::string error_type(const std::string& body) {
 
 }  // namespace
 
-std::optional<std::string> region_from_env(const EnvLookup& env) {
-  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"})
-    if (auto v = env(name); v && !v->empty()) return v;
-  return std::nullopt;
-}
-
-std::string cloudwatch_endpoint(const EnvLookup& env, const std::string& region) {
-  for (const char* name : {"AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ENDPOINT_URL"}) {
-    if (auto v = env(name); v && !v->empty()) {
-      std::string e = *v;
-      while (!e.empty() && e.back() == '/') e.pop_back();
-      return e;
-    }
+std::string cloudwatch_endpoint(const std::string& configured, const std::string& region) {
+  if (!configured.empty()) {
+    std::string e = configured;
+    while (!e.empty() && e.back() == '/') e.pop_back();
+    return e;
   }
   const std::string suffix = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return "https://monitoring." + region + "." + suffix;

@@ -12,7 +12,7 @@
 //
 // Endpoint: AWS_ENDPOINT_URL_CLOUDWATCH, else AWS_ENDPOINT_URL, else
 // https://monitoring.<region>.amazonaws.com (.com.cn in China regions). Region: AWS_REGION,
-// else AWS_DEFAULT_REGION.
+// else AWS_DEFAULT_REGION. Both arrive as AwsSettings (aws_settings.h).
 //
 // Errors: put_metric_data() throws CloudWatchError, whose retryable() says whether trying
 // again may help (transport failures, 5xx, throttling, an expired token) or not (a request
@@ -51,10 +51,9 @@ class CloudWatchError : public std::runtime_error {
   bool retryable_;
 };
 
-// AWS_REGION, else AWS_DEFAULT_REGION, else nullopt.
-std::optional<std::string> region_from_env(const EnvLookup& env);
-// See the top comment. No trailing slash.
-std::string cloudwatch_endpoint(const EnvLookup& env, const std::string& region);
+// `configured` (AwsSettings::cloudwatch_endpoint) without a trailing slash, or when empty the
+// region's public endpoint.
+std::string cloudwatch_endpoint(const std::string& configured, const std::string& region);
 
 // The JSON 1.0 body: {"Namespace":..,"MetricData":[{"MetricName","Value","Unit",
 // "Timestamp" (epoch seconds),"Dimensions":[{"Name","Value"}]}]}.

@@ -1,6 +1,6 @@
 // The crawler's own series, declared in one place so every role (api, scheduler, worker)
-// exports the same names, labels and buckets. The names are the original Node service's
-// (prom-client), so its dashboards keep working:
+// exports the same names, labels and buckets. The names are those the Node service exported
+// (prom-client; docs/glossary.md), so existing dashboards keep working:
 //
 //   crawling_job_duration_seconds{phase}          histogram  phase = processing | total
 //   crawling_jobs_completed_total{status,method}  counter    status = completed | failed

@@ -19,12 +19,6 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-std::optional<std::string> nonempty(const EnvLookup& env, const std::string& name) {
-  auto v = env(name);
-  if (v && !v->empty()) return v;
-  return std::nullopt;
-}
-
 // The SDKs accept a FULL_URI over https anywhere, and over http only on hosts that cannot be
 // someone else's machine: loopback, and the link-local ECS / EKS Pod Identity agents.
 bool allowed_full_uri(const std::string& uri) {
@@ -39,14 +33,6 @@ bool allowed_full_uri(const std::string& uri) {
 }
 
 }  // namespace
-
-EnvLookup process_env() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
-  };
-}
 
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(const std::string& text) {
   std::tm tm{};
@@ -141,11 +127,10 @@ std::string CredentialsChain::last_error() const {
 }
 
 std::optional<AwsCredentials> CredentialsChain::from_environment() {
-  auto id = nonempty(options_.env, "AWS_ACCESS_KEY_ID");
-  auto secret = nonempty(options_.env, "AWS_SECRET_ACCESS_KEY");
-  if (!id || !secret) return std::nullopt;
+  const auto& src = options_.sources;
+  if (src.access_key_id.empty() || src.secret_access_key.empty()) return std::nullopt;
   AwsCredentials out;
-  out.keys = {*id, *secret, nonempty(options_.env, "AWS_SESSION_TOKEN").value_or("")};
+  out.keys = {src.access_key_id, src.secret_access_key, src.session_token};
   out.source = "environment";
   return out;
 }
@@ -155,21 +140,22 @@ std::optional<AwsCredentials> CredentialsChain::from_ecs() {
   call.connect_timeout = options_.connect_timeout;
   call.timeout = options_.timeout;
   call.use_proxy = false;
-  if (auto relative = nonempty(options_.env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
-    call.url = options_.ecs_host + *relative;
-  } else if (auto full = nonempty(options_.env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
-    if (!allowed_full_uri(*full))
+  const auto& src = options_.sources;
+  if (!src.container_relative_uri.empty()) {
+    call.url = options_.ecs_host + src.container_relative_uri;
+  } else if (!src.container_full_uri.empty()) {
+    if (!allowed_full_uri(src.container_full_uri))
       throw std::runtime_error(
           "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback/ECS host");
-    call.url = *full;
-    if (auto file = nonempty(options_.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
-      std::ifstream in(*file);
+    call.url = src.container_full_uri;
+    if (!src.container_token_file.empty()) {
+      std::ifstream in(src.container_token_file);
       if (!in) throw std::runtime_error("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
       std::ostringstream s;
       s << in.rdbuf();
       call.headers.emplace_back("Authorization", trim(s.str()));
-    } else if (auto token = nonempty(options_.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
-      call.headers.emplace_back("Authorization", *token);
+    } else if (!src.container_token.empty()) {
+      call.headers.emplace_back("Authorization", src.container_token);
     }
   } else {
     return std::nullopt;
@@ -184,11 +170,10 @@ std::optional<AwsCredentials> CredentialsChain::from_ecs() {
 }
 
 std::optional<AwsCredentials> CredentialsChain::from_imds() {
-  if (auto disabled = options_.env("AWS_EC2_METADATA_DISABLED");
-      disabled && (*disabled == "true" || *disabled == "TRUE" || *disabled == "1"))
-    return std::nullopt;
+  const auto& src = options_.sources;
+  if (src.ec2_metadata_disabled) return std::nullopt;
   std::string base =
-      nonempty(options_.env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(options_.imds_endpoint);
+      src.ec2_metadata_endpoint.empty() ? options_.imds_endpoint : src.ec2_metadata_endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
 
   auto call = [&](std::string method, std::string path,

@@ -16,8 +16,8 @@
 //   - Temporary credentials are cached and refreshed `refresh_margin` (5 min) before they
 //     expire, so a request never goes out with keys about to lapse. A failed refresh keeps
 //     using the cached keys while they are still valid.
-//   - Environment lookups go through a function, so tests pass a map instead of mutating the
-//     process environment (which is not thread-safe).
+//   - The variables above arrive as typed values (aws_settings.h) read by the settings table,
+//     so tests pass a struct instead of mutating the process environment.
 //   - Errors: each source's failure is a value (the chain moves on), reported through
 //     last_error() for the caller's log; never the keys themselves. Timeouts are short (1 s
 //     connect, 2 s total per call) because IMDS and ECS endpoints answer in milliseconds
@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "metrics/aws_settings.h"
 #include "metrics/sigv4.h"
 
 namespace crawler::metrics {
@@ -41,14 +42,10 @@ struct AwsCredentials {
   std::string source;                                               // "environment", "ecs", "imds"
 };
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-// The process environment (std::getenv).
-EnvLookup process_env();
-
 struct CredentialsChainOptions {
-  EnvLookup env = process_env();
+  CredentialSources sources;
   std::string ecs_host = "http://169.254.170.2";         // for the RELATIVE_URI form
-  std::string imds_endpoint = "http://169.254.169.254";  // unless the env var overrides it
+  std::string imds_endpoint = "http://169.254.169.254";  // unless sources.ec2_metadata_endpoint
   std::chrono::milliseconds refresh_margin{5 * 60 * 1000};
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds timeout{2000};

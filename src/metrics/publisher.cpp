@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/backoff.h"
 #include "core/clock.h"
 #include "metrics/emf.h"
 
@@ -117,7 +118,9 @@ bool Publisher::wait(std::chrono::steady_clock::time_point until) {
 
 bool Publisher::publish_once(std::chrono::steady_clock::time_point give_up) {
   std::optional<std::vector<MetricDatum>> data;
-  auto delay = options_.retry_initial;
+  // No jitter: the delays are exactly the documented ones (1 s doubling, see publisher.h).
+  Backoff backoff(
+      {.initial = options_.retry_initial, .factor = 2.0, .max = options_.retry_max, .jitter = 0.0});
   for (std::uint32_t attempt = 1;; ++attempt) {
     std::string error;
     bool retryable = true;
@@ -138,6 +141,7 @@ bool Publisher::publish_once(std::chrono::steady_clock::time_point give_up) {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    const auto delay = backoff.next();
     const auto next_try = std::chrono::steady_clock::now() + delay;
     const bool again = retryable && next_try < give_up;
     logger_.warn(again ? "publishing metrics failed; retrying" : "publishing metrics failed",
@@ -146,7 +150,6 @@ bool Publisher::publish_once(std::chrono::steady_clock::time_point give_up) {
                   {"attempt", static_cast<std::int64_t>(attempt)},
                   {"retry_in_ms", again ? static_cast<std::int64_t>(delay.count()) : -1}});
     if (!again || !wait(next_try)) break;
-    delay = std::min(delay * 2, options_.retry_max);
   }
   std::lock_guard lock(mutex_);
   ++failed_;

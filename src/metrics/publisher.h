@@ -1,8 +1,8 @@
-// The scaling publisher: every `interval` (60 s, as the seed) it reads the queue and the
+// The scaling publisher: every `interval` (60 s, the deployment's period) it reads the queue and the
 // worker fleet and publishes, in namespace CrawlerService:
 //
-//   QueueWaitingJobs       waiting + active                          Count    (the seed's metric,
-//                                                                              unchanged)
+//   QueueWaitingJobs       waiting + active                          Count    (what the deployed
+//                                                                              policy scales on)
 //   QueueBacklogPerWorker  waiting ÷ live worker slots                None
 //   WorkerErrorRate        100 × failed ÷ (completed + failed) over   Percent
 //                          the last period

@@ -266,24 +266,24 @@ HistogramFamily& Registry::histogram(std::string_view name, std::string_view hel
   return f;
 }
 
-void Registry::gauge_callback(std::string_view name, std::string_view help,
-                              std::function<double()> read) {
+void Registry::add_callback(std::string_view name, std::string_view help, Type type,
+                            std::function<double()> read) {
   std::lock_guard lock(mutex_);
   for (const auto& f : families_)
     if (f->name() == name)
       throw std::invalid_argument("metric " + std::string(name) + " is already registered");
-  families_.push_back(std::make_unique<CallbackFamily>(std::string(name), std::string(help),
-                                                       Type::gauge, std::move(read)));
+  families_.push_back(std::make_unique<CallbackFamily>(std::string(name), std::string(help), type,
+                                                       std::move(read)));
+}
+
+void Registry::gauge_callback(std::string_view name, std::string_view help,
+                              std::function<double()> read) {
+  add_callback(name, help, Type::gauge, std::move(read));
 }
 
 void Registry::counter_callback(std::string_view name, std::string_view help,
                                 std::function<double()> read) {
-  std::lock_guard lock(mutex_);
-  for (const auto& f : families_)
-    if (f->name() == name)
-      throw std::invalid_argument("metric " + std::string(name) + " is already registered");
-  families_.push_back(std::make_unique<CallbackFamily>(std::string(name), std::string(help),
-                                                       Type::counter, std::move(read)));
+  add_callback(name, help, Type::counter, std::move(read));
 }
 
 std::string Registry::render() const {

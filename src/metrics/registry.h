@@ -219,6 +219,8 @@ class Registry {
  private:
   template <class F, class Make>
   F& add(std::string_view name, Type type, const std::vector<std::string>& label_names, Make make);
+  void add_callback(std::string_view name, std::string_view help, Type type,
+                    std::function<double()> read);
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family>> families_;

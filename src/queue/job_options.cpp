@@ -1,18 +1,9 @@
-// Pure option rules: the crawler defaults and Bull's backoff formulas.
+// Pure option rules: Bull's backoff formulas.
 #include "queue/job_options.h"
 
 #include <cmath>
 
 namespace crawler::queue {
-
-JobOptions crawler_default_job_options() {
-  JobOptions o;
-  o.attempts = 3;
-  o.backoff = Backoff{Backoff::Type::exponential, std::chrono::milliseconds(2000)};
-  o.remove_on_complete = KeepJobs::keep_last(100);
-  o.remove_on_fail = KeepJobs::keep_last(50);
-  return o;
-}
 
 std::optional<std::chrono::milliseconds> backoff_delay(const std::optional<Backoff>& backoff,
                                                        int attempts_made) {

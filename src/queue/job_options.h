@@ -6,9 +6,8 @@
 // scores and the `opts` JSON) live in bull/; this header has no Redis in it so that the
 // embedded SQLite backend can share it.
 //
-// Defaults are Bull's library defaults (attempts 1, no backoff, keep finished jobs). The
-// crawler's own defaults (attempts 3, exponential 2000 ms, keep 100 completed / 50 failed)
-// are a policy of the application, available as crawler_default_job_options().
+// Defaults are Bull's library defaults (attempts 1, no backoff, keep finished jobs); what an
+// application queues its jobs with is its own policy (the crawler's: worker/crawl_job.h).
 #pragma once
 
 #include <chrono>
@@ -74,10 +73,6 @@ struct JobOptions {
 
   friend bool operator==(const JobOptions&, const JobOptions&) = default;
 };
-
-// The crawler's defaults from the original service: attempts 3, exponential backoff 2000 ms,
-// removeOnComplete 100, removeOnFail 50.
-JobOptions crawler_default_job_options();
 
 // Delay before the next try after `attempts_made` tries failed (attempts_made >= 1), as
 // Bull computes it: fixed → delay; exponential → round((2^attempts_made - 1) * delay).

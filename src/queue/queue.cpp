@@ -1,10 +1,11 @@
-// Names of the backend-neutral enums (Bull's spellings), and the Queue operations that have
-// a backend-neutral default.
+// Names of the backend-neutral enums (Bull's spellings), the default log sink of workers, and
+// the Queue operations that have a backend-neutral default.
 #include "queue/queue.h"
 
 #include <boost/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace crawler::queue {
 
@@ -37,6 +38,26 @@ JobState job_state_from_string(std::string_view s) {
   if (s == "paused") return JobState::paused;
   if (s == "stuck") return JobState::stuck;
   throw std::invalid_argument("unknown job state '" + std::string(s) + "'");
+}
+
+LogSink default_log_sink(std::string role) {
+  return [logger = log::Logger(std::move(role))](log::Level level, std::string_view message,
+                                                 log::Fields fields) {
+    switch (level) {
+      case log::Level::trace:
+        return logger.trace(message, fields);
+      case log::Level::debug:
+        return logger.debug(message, fields);
+      case log::Level::info:
+        return logger.info(message, fields);
+      case log::Level::warn:
+        return logger.warn(message, fields);
+      case log::Level::error:
+        return logger.error(message, fields);
+      case log::Level::off:
+        return;
+    }
+  };
 }
 
 void validate_job_data(std::string_view data) {

@@ -2,9 +2,9 @@
 //
 // Design:
 //   - One abstract Queue (producer + admin operations), one abstract Worker (consumer), one
-//     abstract EventStream (the queue's global events). The Bull-on-Redis backend
-//     (bull/bull_queue.h) is the first implementation; an embedded SQLite one comes later,
-//     so nothing here names keys, scripts or Redis.
+//     abstract EventStream (the queue's global events). Two backends implement them:
+//     Bull on Redis (bull/bull_queue.h) and one SQLite file (embedded/embedded_queue.h), so
+//     nothing here names keys, scripts, Redis or SQLite.
 //   - The vocabulary is Bull 4's (states, counts, options, event names) because the crawler,
 //     its REST API and its dashboards speak it.
 //   - Job data, return values and progress are JSON *text*: the queue stores and forwards
@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/log.h"
 #include "queue/errors.h"
 #include "queue/job_options.h"
 
@@ -109,6 +110,14 @@ class RetryLater : public std::runtime_error {
   std::chrono::milliseconds delay_;
 };
 
+// Where a worker reports what an operator must see: the backend unreachable and retrying,
+// an outcome it could not record, a job it could not hand back. Fields are structured
+// (log::Field), so the lines stay filterable JSON in the process's log.
+using LogSink = std::function<void(log::Level level, std::string_view message, log::Fields fields)>;
+
+// The process's JSON logger (core/log.h) under `role`: the default of WorkerOptions::log.
+LogSink default_log_sink(std::string role = "queue");
+
 struct WorkerOptions {
   int concurrency = 1;
   std::chrono::milliseconds lock_duration{30000};
@@ -127,6 +136,12 @@ struct WorkerOptions {
   std::chrono::milliseconds reconnect_max{5000};
   // Most jobs taken from the queue in one backend call (bounded by free slots).
   int fetch_batch = 64;
+  // Empty: default_log_sink().
+  LogSink log;
+  // How long a slot rests after each try it ran was recorded, before it takes another job:
+  // politeness towards whatever the handlers visit, paid by the slot, not by the job (its
+  // completion and events are not held back). A stop ends the rest.
+  std::chrono::milliseconds pause_after_job{0};
 };
 
 struct WorkerStats {
@@ -188,6 +203,17 @@ class Queue {
   // default does it job by job, without atomicity, for backends that have nothing better.
   enum class AddOutcome { added, replaced, skipped };
   virtual std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs);
+
+  // "Check now": every job must carry a custom id (throws std::invalid_argument otherwise).
+  // Per job, atomically: a job with that id that is active is left alone (skipped); one in
+  // any other state (waiting, paused, delayed, completed, failed, stuck) is removed and the
+  // new job added in its place (replaced); otherwise the new job is added. When the replaced
+  // job had not finished (not completed or failed), each of `inherited_fields` that its data
+  // has (not null) and the new job's data lacks is copied into the new data (top-level fields
+  // of JSON objects; numbers are kept exactly up to 2^53), so what a pending job carried is
+  // not lost by replacing it. Batches take as few round trips as the backend can.
+  virtual std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields = {}) = 0;
 
   virtual std::optional<Job> get_job(const std::string& id) = 0;
   // nullopt: no such job.

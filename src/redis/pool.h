@@ -29,6 +29,8 @@
 //     they take a connect_dedicated() connection outside the pool's bound.
 //   - Leases share ownership of the pool's state, so a Lease that outlives its Pool is
 //     harmless (its connection is then closed on return).
+//   - The leasing itself (bound, idle list, waiting, replacing) is core::LeasePool, shared
+//     with the PostgreSQL pool; this file adds the connect gate and the Redis checks.
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lease_pool.h"
 #include "redis/backoff.h"
 #include "redis/connection.h"
 #include "redis/errors.h"
@@ -63,45 +66,16 @@ struct PoolStats {
   std::uint32_t consecutive_connect_failures = 0;  // 0 while Redis is reachable
 };
 
-class Pool;
-
-// Exclusive use of one pooled connection until destruction (or discard()). Movable.
-class Lease {
- public:
-  Lease(Lease&& other) noexcept = default;
-  Lease& operator=(Lease&& other) noexcept;
-  ~Lease();
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-
-  // The leased connection. Undefined after discard() or a move (check with bool).
-  Connection& operator*() const { return *connection_; }
-  Connection* operator->() const { return connection_.get(); }
-  explicit operator bool() const { return connection_ != nullptr; }
-
-  // Closes the connection instead of returning it to the pool: for a connection left in a
-  // state the next user must not inherit (CLIENT REPLY OFF, a changed SELECT...). Broken and
-  // push-mode connections are dropped on return anyway.
-  void discard();
-
- private:
-  friend class Pool;
-  struct Shared;
-  Lease(std::shared_ptr<Shared> shared, std::unique_ptr<Connection> connection);
-  void give_back() noexcept;
-
-  std::shared_ptr<Shared> shared_;
-  std::unique_ptr<Connection> connection_;
-};
+// Exclusive use of one pooled connection until destruction (or discard(): closes the
+// connection instead of returning it, for one left in a state the next user must not
+// inherit, such as CLIENT REPLY OFF or a changed SELECT). Movable.
+using Lease = core::LeasePool<Connection>::Lease;
 
 class Pool {
  public:
   // Does not connect: the first acquire() does. Throws std::invalid_argument for
   // max_connections == 0 or invalid backoff options.
   explicit Pool(PoolOptions options);
-  ~Pool();
-  Pool(const Pool&) = delete;
-  Pool& operator=(const Pool&) = delete;
 
   // An idle connection, or a new one if fewer than max_connections exist; otherwise waits
   // up to acquire_timeout for one to be returned. Throws IoError when Redis cannot be
@@ -123,7 +97,9 @@ class Pool {
   PoolStats stats() const;
 
  private:
-  std::shared_ptr<Lease::Shared> shared_;
+  struct Gate;  // the connect gate (pool.cpp), shared with the lease pool's open hook
+  std::shared_ptr<Gate> gate_;
+  core::LeasePool<Connection> leases_;
 };
 
 }  // namespace crawler::redis

@@ -339,4 +339,6 @@ void Subscriber::stop() {
 
 bool Subscriber::stopped() const { return impl_->stopped; }
 
+bool Subscriber::connected() const { return impl_->connection != nullptr && !impl_->stopped; }
+
 }  // namespace crawler::redis

@@ -85,6 +85,10 @@ class Subscriber {
   // attempt (connect_timeout) while reconnecting. Never throws IoError.
   std::optional<Message> next(std::chrono::milliseconds timeout);
 
+  // True while a connection is up with every subscription confirmed (false before the first
+  // subscribe(), while Redis is unreachable, after stop()). Owning thread only.
+  bool connected() const;
+
   // Thread-safe and idempotent: ends the subscriber. A blocked next() returns promptly;
   // every later next() returns std::nullopt at once; the connection is closed by next() or
   // the destructor.

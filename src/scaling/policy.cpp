@@ -101,7 +101,7 @@ TargetTrackingPolicy target_policy(const json::object& p, const std::string& whe
     throw PolicyError(where + ": give either a predefined or a customized metric, not both");
   if (const auto* bad = cfg.if_contains("PredefinedMetricType"))
     throw PolicyError(where + ": PredefinedMetricType " + json::serialize(*bad) +
-                      " is not valid here (the seed's \"CustomMetric\" is not an AWS type); "
+                      " is not valid here (\"CustomMetric\" is not an AWS type); "
                       "a CustomizedMetricSpecification stands alone");
   t.metric = string_at(object_at(cfg, "CustomizedMetricSpecification", where), "MetricName", where);
   t.target = number_at(cfg, "TargetValue", where);

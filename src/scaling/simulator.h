@@ -11,9 +11,9 @@
 //     running jobs finish);
 //   - service time: log-normal with the given mean and coefficient of variation;
 //   - the metric: one datapoint per `metric_period`: QueueWaitingJobs = waiting + active (the
-//     seed's) and QueueBacklogPerWorker = waiting / live slots (ours), fed to the engine.
+//     deployed metric) and QueueBacklogPerWorker = waiting / live slots (ours), fed to the engine.
 // Deterministic for a given random seed. Costs: task-hours (starting tasks count: Fargate
-// bills from the pull) at either the seed's flat price per task-hour or the published price
+// bills from the pull) at either the design's flat price per task-hour or the published price
 // per vCPU-hour and GB-hour, plus the fixed monthly cost of the EC2 side.
 #pragma once
 
@@ -33,7 +33,7 @@ struct LoadPhase {
   double jobs_per_minute = 0;
 };
 
-// A fleet size the seed assumed for some hours of the day (its cost table is arithmetic on
+// A fleet size the deployment design assumed for some hours of the day (its cost table is arithmetic on
 // these: 5 tasks × 4 h, 25 tasks × 8 h), used instead of the policy by simulate_assumed().
 struct FleetPhase {
   double start_hour = 0;
@@ -48,7 +48,7 @@ struct Scenario {
   std::vector<LoadPhase> phases;
   int days = 1;
   std::optional<double> failure_rate;     // overrides the fleet model's (failure scenarios)
-  std::vector<FleetPhase> assumed_fleet;  // the seed's assumption for this load, if any
+  std::vector<FleetPhase> assumed_fleet;  // the design's assumption for this load, if any
   std::int64_t burst_jobs = 0;            // queued all at once at `burst_at` (a load test)
   // When the burst arrives relative to the metric's period boundaries (a real load test starts
   // at a random point of the autoscaler's period: half a period on average).
@@ -57,9 +57,9 @@ struct Scenario {
 };
 
 struct FleetModel {
-  int base_workers = 2;  // the EC2 host's workers (the seed: 1-2, WORKER_CONCURRENCY=2)
+  int base_workers = 2;  // the EC2 host's workers (1-2 by design, WORKER_CONCURRENCY=2)
   int base_concurrency = 2;
-  int task_concurrency = 4;  // the seed's Fargate WORKER_CONCURRENCY
+  int task_concurrency = 4;  // the Fargate task's WORKER_CONCURRENCY
   Seconds task_startup{60};
   double service_seconds_mean = 6.0;
   double service_seconds_cv = 0.5;
@@ -73,16 +73,16 @@ struct FleetModel {
 };
 
 struct Pricing {
-  // > 0: the seed's way, a flat price per task-hour; otherwise vCPU-hours and GB-hours.
+  // > 0: the design's cost table, a flat price per task-hour; otherwise vCPU-hours and GB-hours.
   double task_hour = 0;
   // Fargate Linux/x86 in ap-northeast-2 (Seoul), on-demand, per hour (AWS price list,
   // 2024-2025: $0.04656 per vCPU-hour, $0.00511 per GB-hour).
   double vcpu_hour = 0.04656;
   double gb_hour = 0.00511;
-  double task_vcpu = 1;  // the seed's task size
+  double task_vcpu = 1;  // the deployed task size
   double task_gb = 2;
-  // The seed's EC2 side per month: t3.large ~$60, Elastic IP $3.6, 50 GB gp3 $5, 100 GB
-  // transfer $9 (rounded by the seed to $77).
+  // The EC2 side per month (docs/scaling.md): t3.large ~$60, Elastic IP $3.6, 50 GB gp3 $5, 100 GB
+  // transfer $9 (rounded to $77).
   double fixed_month = 77;
   double days_per_month = 30;
 
@@ -125,7 +125,7 @@ struct SimulationResult {
 SimulationResult simulate(const ScalingConfig& policy, const Scenario& scenario,
                           const FleetModel& fleet, std::uint64_t random_seed);
 // The same load with the scenario's assumed fleet instead of a policy (tasks appear at the
-// phase start after task_startup, as if scaled there by hand): the seed's own arithmetic.
+// phase start after task_startup, as if scaled there by hand): the design's own arithmetic.
 SimulationResult simulate_assumed(const Scenario& scenario, const FleetModel& fleet,
                                   std::uint64_t random_seed);
 
@@ -137,7 +137,7 @@ struct MonthlyCost {
 };
 MonthlyCost monthly_cost(const SimulationResult& result, const Pricing& pricing);
 
-// The seed's three load cases (quiet, medium, heavy) and its failure scenario 2 (medium load
+// The deployment design's three load cases (quiet, medium, heavy) and its failure scenario 2 (medium load
 // with half the tries failing), as daily patterns.
 std::vector<Scenario> seed_scenarios();
 // One of those by name; throws PolicyError for an unknown name.

@@ -2,10 +2,10 @@
 // becomes a crawl job, unless its job is still pending.
 //
 // Rules (the original's, without its 30 ms sleep per keyword): due = active and never
-// checked, or last checked longer ago than `interval`, oldest first; job id = keyword id;
-// a keyword whose job is waiting, paused, delayed or active is skipped; one whose job is
-// completed, failed or stuck is re-queued; priority 100, so manual checks (1) and bulk
-// searches (50) stay ahead.
+// checked, or last checked longer ago than `interval`, oldest first; each due keyword is
+// queued by worker::enqueue_scheduled (job id = keyword id, priority 100; a keyword whose job
+// is waiting, paused, delayed or active is skipped, one whose job is completed, failed or
+// stuck is re-queued).
 //
 // Cost: keywords stream from one database snapshot in batches, and each batch goes to the
 // queue as one pipelined round trip whose check-and-add runs atomically in Redis
@@ -21,12 +21,9 @@
 
 namespace crawler::scheduler {
 
-inline constexpr std::int64_t kScheduledPriority = 100;
-
 struct EnqueueOptions {
   std::chrono::milliseconds interval{60000};  // SCHEDULER_INTERVAL_MS
   int batch = 1000;                           // keywords per database fetch and queue call
-  std::int64_t priority = kScheduledPriority;
 };
 
 struct EnqueueReport {

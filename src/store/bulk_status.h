@@ -3,7 +3,7 @@
 //
 // pending_count counts rows still to be crawled (pending, processing); completed_count counts
 // rows with a result (completed, cached); failed rows are in neither, so a search whose last
-// row fails still completes (the original left such searches "processing" forever). Counters
+// row fails still completes (never left "processing" forever). Counters
 // move by deltas computed from the row's old and new status under the row's lock, rather than
 // by recounting the rows, so a completion costs O(1) however large the search is.
 #pragma once

@@ -1,5 +1,5 @@
 // The values the Store interface exchanges: plain structs, no behaviour, no backend types.
-// Timestamps are UTC instants with millisecond precision (what JSON clients and the original's
+// Timestamps are UTC instants with millisecond precision (what JSON clients'
 // JavaScript Dates carry); a backend storing finer precision rounds to the millisecond.
 #pragma once
 

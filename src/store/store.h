@@ -63,7 +63,7 @@ class Store {
   // ---- rankings -----------------------------------------------------------------------------
 
   // The newest `limit` rankings (checked_at desc, id desc) with keyword and url joined; only
-  // those of `keyword_id` when given (the original ignored the client's ?keywordId=).
+  // those of `keyword_id` when given (clients send ?keywordId=).
   virtual std::vector<Ranking> latest_rankings(int limit,
                                                std::optional<std::int64_t> keyword_id) = 0;
   // One keyword's history, newest first, at most `limit`. Empty for an unknown keyword.

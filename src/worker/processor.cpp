@@ -1,10 +1,9 @@
 #include "worker/processor.h"
 
 #include <stdexcept>
-#include <thread>
 
 #include "core/clock.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 namespace crawler::worker {
 namespace {
@@ -115,12 +114,6 @@ std::string CrawlProcessor::run(queue::JobContext& ctx, std::string& method_out)
     first = false;
   }
   ctx.progress(100);
-
-  // WORKER_INTERVAL_MS: the original paused after every job; a stop request ends the pause.
-  auto until = std::chrono::steady_clock::now() + options_.interval;
-  while (std::chrono::steady_clock::now() < until && !ctx.cancelled())
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-
   return result_json(first_rank, data.target_rank, data.keyword);
 }
 

@@ -5,6 +5,8 @@
 //   job id, creation time and attempt, so a retried or duplicated job never writes twice; the
 //   keyword's last rank; the bulk row) → result {rank, targetRank, keyword}.
 //
+// The pause after each job (WORKER_INTERVAL_MS) is the queue worker's, per slot, after the
+// job is recorded (queue::WorkerOptions::pause_after_job), so it holds no result back.
 // Progress 10 / 80 / 100 and log lines go on the job, as the original's did. A page that is
 // throttled or unreachable throws, so the queue retries the job with its backoff; a refused
 // target (SSRF guard) or malformed job data also throws, with a reason saying so.
@@ -26,7 +28,6 @@ struct ProcessorOptions {
   crawl::CrawlMode mode = crawl::CrawlMode::automatic;
   std::vector<crawl::Profile> profiles;  // watched, in order; the first gives the job's rank
   crawl::CrawlOptions crawl;
-  std::chrono::milliseconds interval{0};       // WORKER_INTERVAL_MS: pause after each job
   metrics::CrawlerMetrics* metrics = nullptr;  // the original's crawling_* series; optional
 };
 

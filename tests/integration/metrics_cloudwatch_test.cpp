@@ -30,14 +30,6 @@ const std::string kPeers = CRAWLER_PEERS_DIR;
 const std::string kAccessKey = "AKIDEXAMPLE";
 const std::string kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 // Numbers compared as doubles: the SDK writes 10, Boost.JSON 1E1.
 boost::json::value normalize(const boost::json::value& v) {
   if (v.is_number()) return v.to_number<double>();
@@ -123,8 +115,7 @@ TEST(MetricsCloudWatch, SameRequestAsTheAwsSdk) {
   const http::Request sdk = server.requests()[0];
   server.clear();
 
-  CredentialsChain chain(
-      {.env = env_of({{"AWS_ACCESS_KEY_ID", kAccessKey}, {"AWS_SECRET_ACCESS_KEY", kSecret}})});
+  CredentialsChain chain({.sources = {.access_key_id = kAccessKey, .secret_access_key = kSecret}});
   CloudWatchClient client({.region = "eu-west-1", .endpoint = server.url()}, chain);
   EXPECT_EQ(
       client.put_metric_data(
@@ -173,9 +164,9 @@ TEST(MetricsCloudWatch, SameRequestAsTheAwsSdk) {
 TEST(MetricsCloudWatch, SinkPublishesAndRetriesAfterServerError) {
   std::atomic<int> fail_first{1};
   auto server = cloudwatch_capture(&fail_first);
-  CredentialsChain chain({.env = env_of({{"AWS_ACCESS_KEY_ID", kAccessKey},
-                                         {"AWS_SECRET_ACCESS_KEY", kSecret},
-                                         {"AWS_SESSION_TOKEN", "session"}})});
+  CredentialsChain chain(
+      {.sources = {
+           .access_key_id = kAccessKey, .secret_access_key = kSecret, .session_token = "session"}});
   CloudWatchClient client({.region = "us-east-1", .endpoint = server.url()}, chain);
   CloudWatchSink sink(client);
   Publisher publisher(sink,
@@ -201,7 +192,7 @@ TEST(MetricsCloudWatch, SinkPublishesAndRetriesAfterServerError) {
 
 TEST(MetricsCloudWatch, NoCredentialsSkipsWithoutCalling) {
   auto server = cloudwatch_capture();
-  CredentialsChain chain({.env = env_of({{"AWS_EC2_METADATA_DISABLED", "true"}})});
+  CredentialsChain chain({.sources = {.ec2_metadata_disabled = true}});
   CloudWatchClient client({.region = "us-east-1", .endpoint = server.url()}, chain);
   EXPECT_EQ(client.put_metric_data("CrawlerService", {{"QueueWaitingJobs", 1}}),
             PutOutcome::no_credentials);
@@ -240,8 +231,7 @@ TEST(MetricsCredentials, EcsRelativeAndFullUri) {
   });
 
   CredentialsChain relative(
-      {.env = env_of({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-1"}}),
-       .ecs_host = ecs.url()});
+      {.sources = {.container_relative_uri = "/v2/credentials/task-1"}, .ecs_host = ecs.url()});
   auto c = relative.resolve();
   ASSERT_TRUE(c) << relative.last_error();
   EXPECT_EQ(c->source, "ecs");
@@ -250,25 +240,23 @@ TEST(MetricsCredentials, EcsRelativeAndFullUri) {
   relative.resolve();  // cached: an hour left
   EXPECT_EQ(fetches.load(), 1);
 
-  CredentialsChain full({.env = env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/full"},
-                                        {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "secret-token"},
-                                        {"AWS_EC2_METADATA_DISABLED", "true"}})});
+  CredentialsChain full({.sources = {.container_full_uri = ecs.url() + "/full",
+                                     .container_token = "secret-token",
+                                     .ec2_metadata_disabled = true}});
   ASSERT_TRUE(full.resolve()) << full.last_error();
   EXPECT_EQ(full.resolve()->keys.access_key_id, "ASIAFULL");
 
   crawler::testing::TempDir dir("metrics-token");
   std::ofstream(dir.path() / "token") << "secret-token\n";
-  CredentialsChain file(
-      {.env = env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/full"},
-                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong"},
-                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", (dir.path() / "token").string()},
-                      {"AWS_EC2_METADATA_DISABLED", "true"}})});
+  CredentialsChain file({.sources = {.container_full_uri = ecs.url() + "/full",
+                                     .container_token_file = (dir.path() / "token").string(),
+                                     .container_token = "wrong",
+                                     .ec2_metadata_disabled = true}});
   ASSERT_TRUE(file.resolve()) << file.last_error();
 
   // A plain-http FULL_URI to a non-loopback host is refused, as the SDKs do.
-  CredentialsChain remote(
-      {.env = env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds"},
-                      {"AWS_EC2_METADATA_DISABLED", "true"}})});
+  CredentialsChain remote({.sources = {.container_full_uri = "http://example.com/creds",
+                                       .ec2_metadata_disabled = true}});
   EXPECT_FALSE(remote.resolve());
   EXPECT_NE(remote.last_error().find("FULL_URI"), std::string::npos);
   EXPECT_EQ(remote.last_error().find("secret"), std::string::npos);
@@ -299,11 +287,10 @@ TEST(MetricsCredentials, ImdsV2WithTokenAndRefreshBeforeExpiry) {
     });
   });
   auto clock_offset = std::make_shared<std::atomic<int>>(0);
-  CredentialsChain chain({.env = env_of({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url() + "/"}}),
-                          .clock = [clock_offset] {
-                            return std::chrono::system_clock::now() +
-                                   std::chrono::minutes(clock_offset->load());
-                          }});
+  CredentialsChain chain(
+      {.sources = {.ec2_metadata_endpoint = imds.url() + "/"}, .clock = [clock_offset] {
+         return std::chrono::system_clock::now() + std::chrono::minutes(clock_offset->load());
+       }});
   auto c = chain.resolve();
   ASSERT_TRUE(c) << chain.last_error();
   EXPECT_EQ(c->source, "imds");

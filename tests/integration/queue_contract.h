@@ -31,11 +31,22 @@ struct QueueStorage {
   std::string consumer_prefix;   // and its <prefix>
 };
 
-// A job with a custom id and the crawler's default options (attempts 3, backoff, trimming).
+// Options of a producer that retries and trims, as the crawler's (worker/crawl_job.h): 3
+// tries, exponential backoff from 2 s, the newest 100 completed and 50 failed jobs kept.
+inline JobOptions retrying_options() {
+  JobOptions o;
+  o.attempts = 3;
+  o.backoff = Backoff{Backoff::Type::exponential, std::chrono::milliseconds(2000)};
+  o.remove_on_complete = KeepJobs::keep_last(100);
+  o.remove_on_fail = KeepJobs::keep_last(50);
+  return o;
+}
+
+// A job with a custom id and those options.
 inline NewJob job_with_id(const std::string& id, int priority = 100, std::string data = "{}") {
   NewJob j;
   j.data = std::move(data);
-  j.opts = crawler_default_job_options();
+  j.opts = retrying_options();
   j.opts.job_id = id;
   j.opts.priority = priority;
   return j;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "queue/testing/finish_jobs.h"
 #include "support/poll.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -70,6 +71,36 @@ std::vector<std::string> run_one_at_a_time(Queue& q, std::int64_t n) {
   return done ? order.ids() : std::vector<std::string>{};
 }
 
+// In a fresh queue: job "done" completed and job "broken" failed for good, with these data
+// ("fail" in the second).
+bool finish_done_and_broken(Queue& q, const std::string& done_data,
+                            const std::string& broken_data) {
+  auto broken = job_with_id("broken", 100, broken_data);
+  broken.opts.attempts = 1;
+  q.add_bulk({job_with_id("done", 100, done_data), broken});
+  return finish_jobs(q, [](const JobCounts& c) { return c.completed == 1 && c.failed == 1; });
+}
+
+// Runs the queue's jobs on `concurrency` slots until `n` completed; how often each job ran
+// (empty when they did not all complete in time).
+std::map<std::string, int> runs_per_job(Queue& q, int concurrency, std::int64_t n) {
+  std::mutex m;
+  std::map<std::string, int> runs;
+  WorkerOptions w;
+  w.concurrency = concurrency;
+  w.drain_block = std::chrono::milliseconds(100);
+  bool done = run_until(
+      q, w,
+      [&](JobContext& ctx) {
+        std::this_thread::sleep_for(1ms);
+        std::lock_guard lock(m);
+        ++runs[ctx.job().id];
+        return std::string("{}");
+      },
+      [&] { return q.get_job_counts().completed == n; });
+  return done ? runs : std::map<std::string, int>{};
+}
+
 // One worker that holds every job it takes until released, so jobs stay active.
 struct HeldWorker {
   std::atomic<bool> release{false};
@@ -98,7 +129,7 @@ TEST_P(QueueContract, AddStoresTheJobAsGiven) {
   NewJob j;
   j.name = "crawl";
   j.data = R"({"keywordId":7,"keyword":"운동화"})";
-  j.opts = crawler_default_job_options();
+  j.opts = retrying_options();
   j.opts.job_id = "kw-7";
   j.opts.priority = 5;
   const auto before = epoch_ms();
@@ -355,19 +386,7 @@ TEST_P(QueueContract, RetryPromoteRemoveCleanEmptyAndObliterate) {
 }
 
 TEST_P(QueueContract, EveryStateIsSkippedOrReplacedAsTheSchedulerNeeds) {
-  auto failing = job("broken", 100, R"({"fail":true})");
-  failing.opts.attempts = 1;
-  queue_->add_bulk({job("done"), failing});
-  ASSERT_TRUE(run_until(
-      *queue_, quick(),
-      [](JobContext& ctx) -> std::string {
-        if (ctx.job().data.find("fail") != std::string::npos) throw std::runtime_error("boom");
-        return "{}";
-      },
-      [&] {
-        return queue_->get_state("done") == JobState::completed &&
-               queue_->get_state("broken") == JobState::failed;
-      }));
+  ASSERT_TRUE(finish_done_and_broken(*queue_, "{}", R"({"fail":true})"));
 
   queue_->add(job("running"));
   HeldWorker held(*queue_, 1);
@@ -452,6 +471,157 @@ TEST_P(QueueContract, JobsWithoutCustomIdsAreRefusedByTheSchedulersAdd) {
   EXPECT_THROW(queue_->add_bulk_unless_pending({plain}), std::invalid_argument);
 }
 
+TEST_P(QueueContract, CheckNowReplacesEveryStateButActive) {
+  ASSERT_TRUE(finish_done_and_broken(*queue_, R"({"bulk":7})", R"({"fail":true,"bulk":8})"));
+
+  queue_->add(job("running", 100, R"({"bulk":2})"));
+  HeldWorker held(*queue_, 1);
+  ASSERT_TRUE(poll_until([&] { return held.running == 1; }, 10s));
+  ASSERT_EQ(queue_->get_state("running"), JobState::active);
+  queue_->add(job("queued", 100, R"({"bulk":4503599627370497,"other":1})"));
+  queue_->add(job("fifo", 0, R"({"bulk":null})"));
+  queue_->add(job("own", 50, R"({"bulk":5})"));
+  queue_->add(job("empty", 50, R"({"bulk":9})"));
+  auto delayed = job("later", 100, R"({"bulk":3})");
+  delayed.opts.delay = 60s;
+  queue_->add(delayed);
+
+  const std::vector<std::string> ids = {"done", "broken", "running", "queued", "fifo",
+                                        "own",  "empty",  "later",   "new"};
+  std::vector<NewJob> batch;
+  for (const auto& id : ids) batch.push_back(job(id, 1, R"({"v":2})"));
+  batch[5].data = R"({"v":2,"bulk":6})";  // own: the new job's value wins
+  batch[6].data = "{}";                   // empty: the field is the only one
+  auto outcomes = queue_->add_bulk_unless_active(batch, {"bulk", "absent"});
+  ASSERT_EQ(outcomes.size(), ids.size());
+  std::map<std::string, Outcome> got;
+  for (std::size_t i = 0; i < ids.size(); ++i) got[ids[i]] = outcomes[i];
+  EXPECT_EQ(got["running"], Outcome::skipped);
+  EXPECT_EQ(got["new"], Outcome::added);
+  for (const char* id : {"done", "broken", "queued", "fifo", "own", "empty", "later"})
+    EXPECT_EQ(got[id], Outcome::replaced) << id;
+
+  // What a pending job carried is kept; a finished one hands nothing on.
+  const std::map<std::string, std::string> data = {{"done", R"({"v":2})"},
+                                                   {"broken", R"({"v":2})"},
+                                                   {"queued", R"({"v":2,"bulk":4503599627370497})"},
+                                                   {"fifo", R"({"v":2})"},
+                                                   {"own", R"({"v":2,"bulk":6})"},
+                                                   {"empty", R"({"bulk":9})"},
+                                                   {"later", R"({"v":2,"bulk":3})"},
+                                                   {"new", R"({"v":2})"}};
+  for (const auto& [id, expected] : data) {
+    EXPECT_EQ(queue_->get_state(id), JobState::waiting) << id;
+    auto stored = queue_->get_job(id);
+    ASSERT_TRUE(stored) << id;
+    EXPECT_EQ(stored->data, expected) << id;
+    EXPECT_EQ(stored->priority, 1) << id;
+    EXPECT_EQ(stored->attempts_made, 0) << id;
+    EXPECT_FALSE(stored->finished_on) << id;
+  }
+  EXPECT_EQ(queue_->get_job("running")->data, R"({"bulk":2})");
+  EXPECT_EQ(queue_->get_state("running"), JobState::active);
+  auto counts = queue_->get_job_counts();
+  EXPECT_EQ(counts, (JobCounts{8, 1, 0, 0, 0, 0}));
+  // Each replaced job is in line once, ahead of nothing it should not be.
+  std::vector<std::string> line;
+  for (const auto& j : queue_->get_jobs({JobState::waiting}, 0, -1, true)) line.push_back(j.id);
+  EXPECT_EQ(std::set<std::string>(line.begin(), line.end()).size(), line.size());
+  EXPECT_EQ(line.size(), 8u);
+}
+
+TEST_P(QueueContract, CheckNowInAPausedQueueWaitsInPaused) {
+  queue_->pause();
+  queue_->add(job("a", 100, R"({"bulk":1})"));
+  auto outcomes =
+      queue_->add_bulk_unless_active({job("a", 1, R"({"v":2})"), job("b", 1)}, {"bulk"});
+  EXPECT_EQ(outcomes, (std::vector<Outcome>{Outcome::replaced, Outcome::added}));
+  EXPECT_EQ(queue_->get_state("a"), JobState::paused);
+  EXPECT_EQ(queue_->get_job("a")->data, R"({"v":2,"bulk":1})");
+  EXPECT_EQ(queue_->get_job_counts(), (JobCounts{0, 0, 0, 0, 0, 2}));
+  queue_->resume();
+  EXPECT_EQ(run_one_at_a_time(*queue_, 2), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_P(QueueContract, CheckNowGoesAheadOfScheduledJobs) {
+  std::vector<NewJob> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(job("s" + std::to_string(i)));
+  queue_->add_bulk_unless_pending(batch);
+  queue_->add_bulk_unless_active({job("s2", 1)});
+  EXPECT_EQ(run_one_at_a_time(*queue_, 3), (std::vector<std::string>{"s2", "s0", "s1"}));
+}
+
+TEST_P(QueueContract, RacingCheckNowAndSchedulerLeaveOneJobPerId) {
+  constexpr int kIds = 400;
+  std::vector<NewJob> scheduled, now;
+  for (int i = 0; i < kIds; ++i) {
+    scheduled.push_back(job(std::to_string(i + 1), 100));
+    scheduled.back().opts.remove_on_complete = KeepJobs::keep_all();
+    now.push_back(job(std::to_string(i + 1), 1, R"({"now":true})"));
+    now.back().opts.remove_on_complete = KeepJobs::keep_all();
+  }
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 4; ++p)
+    producers.emplace_back([&, p] {
+      auto q = open();
+      for (int round = 0; round < 3; ++round) {
+        if (p % 2 == 0)
+          q->add_bulk_unless_active(now, {"bulk"});
+        else
+          q->add_bulk_unless_pending(scheduled);
+      }
+    });
+  for (auto& t : producers) t.join();
+  EXPECT_EQ(queue_->get_job_counts(), (JobCounts{kIds, 0, 0, 0, 0, 0}));
+  const auto line = queue_->get_jobs({JobState::waiting}, 0, -1, true);
+  EXPECT_EQ(line.size(), static_cast<std::size_t>(kIds));
+  std::set<std::string> ids;
+  for (const auto& j : line) ids.insert(j.id);
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kIds));
+  // Every id runs once: no replaced job was left behind in the line.
+  const auto runs = runs_per_job(*queue_, 4, kIds);
+  EXPECT_EQ(runs.size(), static_cast<std::size_t>(kIds));
+  for (const auto& [id, n] : runs) EXPECT_EQ(n, 1) << id;
+}
+
+TEST_P(QueueContract, JobsWithoutCustomIdsAreRefusedByCheckNow) {
+  NewJob plain;
+  EXPECT_THROW(queue_->add_bulk_unless_active({plain}), std::invalid_argument);
+}
+
+TEST_P(QueueContract, ASlotRestsAfterItsJobIsRecordedNotBeforeIt) {
+  auto events = queue_->events();
+  events->next(10ms);
+  queue_->add_bulk({job("first", 1), job("second", 2)});
+  auto w = quick();
+  w.pause_after_job = 1500ms;
+  Tries tries;
+  auto worker = queue_->make_worker(w, [&](JobContext&) {
+    tries.record();
+    return std::string("{}");
+  });
+  worker->start();
+  // The first job's completion is published at once, not after the pause.
+  auto completed = events->next(5s);
+  while (completed && completed->kind != QueueEvent::Kind::completed) completed = events->next(5s);
+  const auto published = Clock::now();
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->job_id, "first");
+  ASSERT_TRUE(poll_until([&] { return queue_->get_state("second") == JobState::completed; }, 10s));
+  const auto at = tries.at();
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_LT(published - at[0], 1000ms);
+  EXPECT_GE(at[1] - published, 1300ms);  // the slot rested before taking the next job
+  const auto first = queue_->get_job("first");
+  ASSERT_TRUE(first && first->processed_on && first->finished_on);
+  EXPECT_LT(*first->finished_on - *first->processed_on, 1000);
+  // A stop ends the rest.
+  queue_->add(job("third", 3));
+  const auto stopping = Clock::now();
+  EXPECT_TRUE(worker->stop(5s));
+  EXPECT_LT(Clock::now() - stopping, 1000ms);
+}
+
 TEST_P(QueueContract, RetryLaterWaitsAtLeastTheDelayAsked) {
   auto j = job("throttled", 0);
   j.opts.attempts = 2;
@@ -503,17 +673,7 @@ TEST_P(QueueContract, ManyJobsAtConcurrency8RunExactlyOnce) {
     batch.back().opts.remove_on_complete = KeepJobs::keep_all();
   }
   queue_->add_bulk(batch);
-  std::mutex m;
-  std::map<std::string, int> runs;
-  ASSERT_TRUE(run_until(
-      *queue_, quick(8),
-      [&](JobContext& ctx) {
-        std::this_thread::sleep_for(1ms);
-        std::lock_guard lock(m);
-        ++runs[ctx.job().id];
-        return std::string("{}");
-      },
-      [&] { return queue_->get_job_counts().completed == kJobs; }));
+  const auto runs = runs_per_job(*queue_, 8, kJobs);
   EXPECT_EQ(runs.size(), static_cast<std::size_t>(kJobs));
   for (const auto& [id, n] : runs) EXPECT_EQ(n, 1) << id;
 }

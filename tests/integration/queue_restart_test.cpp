@@ -4,8 +4,12 @@
 // production Redis with persistence or a failover to a replica does.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include "core/log.h"
 #include "queue/bull/bull_queue.h"
 #include "queue/testing/peer_support.h"
 #include "redis/connection.h"
@@ -18,6 +22,71 @@ namespace {
 
 using namespace std::chrono_literals;
 using crawler::testing::poll_until;
+
+// Port 1 on localhost: nothing listens, every connect is refused at once.
+std::shared_ptr<Queue> unreachable_queue() {
+  bull::BullOptions o;
+  o.redis_url = "redis://127.0.0.1:1";
+  o.prefix = "restart-test";
+  return bull::open_bull_queue(o);
+}
+
+WorkerOptions quick_retries() {
+  WorkerOptions w;
+  w.reconnect_min = 10ms;
+  w.reconnect_max = 50ms;
+  return w;
+}
+
+TEST(QueueRestartTest, AWorkerSaysRedisIsUnavailableInItsLogSinkWithFields) {
+  std::mutex mutex;
+  std::vector<std::string> lines;  // as the process's JSON logger renders them
+  WorkerOptions w = quick_retries();
+  w.log = [&](log::Level level, std::string_view message, log::Fields fields) {
+    std::lock_guard lock(mutex);
+    lines.push_back(log::render(log::Format::json, "2026-01-01T00:00:00.000Z", level, "worker",
+                                message, fields));
+  };
+  auto queue = unreachable_queue();
+  auto worker = queue->make_worker(w, [](JobContext&) { return std::string("{}"); });
+  worker->start();
+  ASSERT_TRUE(poll_until(
+      [&] {
+        std::lock_guard lock(mutex);
+        return lines.size() >= 2;
+      },
+      10s));
+  worker->stop(100ms);
+  EXPECT_GE(worker->stats().reconnects, 2);
+
+  std::lock_guard lock(mutex);
+  const auto line = boost::json::parse(lines.at(1)).as_object();
+  EXPECT_EQ(line.at("level"), "warn");
+  EXPECT_EQ(line.at("role"), "worker");
+  EXPECT_EQ(line.at("msg"), "Redis unavailable; retrying");
+  EXPECT_EQ(line.at("queue"), "crawl-jobs");
+  EXPECT_EQ(line.at("attempt"), 2);
+  EXPECT_GE(line.at("retry_in_ms").as_int64(), 1);
+  EXPECT_LE(line.at("retry_in_ms").as_int64(), 50);
+  EXPECT_NE(std::string(line.at("error").as_string()).find("127.0.0.1:1"), std::string::npos)
+      << lines.at(1);
+}
+
+TEST(QueueRestartTest, WithoutASinkTheLinesGoToTheProcesssJsonLog) {
+  auto queue = unreachable_queue();
+  auto worker = queue->make_worker(quick_retries(), [](JobContext&) { return std::string("{}"); });
+  ::testing::internal::CaptureStdout();
+  worker->start();
+  std::this_thread::sleep_for(300ms);
+  worker->stop(100ms);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const auto first = out.substr(0, out.find('\n'));
+  ASSERT_FALSE(first.empty()) << "nothing logged";
+  const auto line = boost::json::parse(first).as_object();
+  EXPECT_EQ(line.at("role"), "queue");
+  EXPECT_EQ(line.at("msg"), "Redis unavailable; retrying");
+  EXPECT_TRUE(line.contains("retry_in_ms")) << first;
+}
 
 TEST(QueueRestartTest, WorkerRidesOutARedisRestart) {
   crawler::testing::RedisServer::Options so;

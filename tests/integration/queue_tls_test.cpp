@@ -29,7 +29,7 @@ TEST(QueueTlsTest, QueueOverRedissWithAclUser) {
   auto queue = bull::open_bull_queue(o);
   auto events = queue->events();
   for (int i = 0; i < 5; ++i)
-    queue->add("{\"n\":" + std::to_string(i) + "}", crawler_default_job_options());
+    queue->add("{\"n\":" + std::to_string(i) + "}", JobOptions{.attempts = 3});
   EXPECT_EQ(queue->get_job_counts(), (JobCounts{5, 0, 0, 0, 0, 0}));
 
   WorkerOptions w;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "redis/connection.h"
+#include "redis/script.h"
 #include "support/ports.h"
 #include "support/redis_server.h"
 #include "support/services.h"
@@ -180,6 +181,39 @@ TEST_F(RedisConnectionTest, PipelineKeepsOrderAndErrorReplies) {
   EXPECT_EQ(replies[5], Reply::nil());
   EXPECT_TRUE(c->pipeline({}).empty());
   EXPECT_FALSE(c->broken());
+}
+
+// Scripts whose text names this test's prefix: Redis has never seen them, so the first
+// EVALSHA meets NOSCRIPT as after a restart, without flushing the shared server's cache.
+TEST_F(RedisConnectionTest, AScriptRedisLacksIsLoadedAndRunOnce) {
+  auto c = connect();
+  const std::string key = prefix_ + "n";
+  const Script s =
+      make_script("incrby", "-- " + prefix_ + "\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])");
+  EXPECT_EQ(s.sha1, sha1_hex(s.text));
+  EXPECT_TRUE(is_noscript(c->command(evalsha_command(s, {key}, {"2"}))));
+  EXPECT_EQ(eval_script(*c, s, {key}, {"2"}), Reply::integer(2));
+  EXPECT_EQ(eval_script(*c, s, {key}, {"3"}), Reply::integer(5));
+  EXPECT_EQ(c->command({"SCRIPT", "LOAD", s.text}), Reply::bulk(s.sha1));
+  EXPECT_TRUE(eval_script(*c, s, {key}, {"not a number"}).is_error());  // the script's own
+  EXPECT_EQ(c->command({"GET", key}), Reply::bulk("5"));
+}
+
+TEST_F(RedisConnectionTest, PipelinedScriptCallsRunOnceEachAfterALoad) {
+  auto c = connect();
+  const std::string key = prefix_ + "list";
+  const Script s =
+      make_script("rpush", "-- " + prefix_ + "\nreturn redis.call('RPUSH', KEYS[1], ARGV[1])");
+  const auto replies =
+      pipeline_script(*c, s,
+                      {evalsha_command(s, {key}, {"a"}), evalsha_command(s, {key}, {"b"}),
+                       evalsha_command(s, {key}, {"c"})});
+  EXPECT_EQ(replies, (std::vector<Reply>{Reply::integer(1), Reply::integer(2), Reply::integer(3)}));
+  EXPECT_EQ(c->command({"LRANGE", key, "0", "-1"}),
+            Reply::array({Reply::bulk("a"), Reply::bulk("b"), Reply::bulk("c")}));
+  // Loaded now: one round trip, no reload.
+  EXPECT_EQ(pipeline_script(*c, s, {evalsha_command(s, {key}, {"d"})}),
+            (std::vector<Reply>{Reply::integer(4)}));
 }
 
 TEST_F(RedisConnectionTest, LargePipelineBothDirections) {

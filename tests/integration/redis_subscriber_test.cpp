@@ -188,6 +188,7 @@ TEST(RedisSubscriberRestart, SurvivesRestartAndResubscribes) {
     EXPECT_EQ(pub->command({"PUBLISH", "jobs", "before"}), Reply::integer(1));
   }
   EXPECT_EQ(sub.next(5s), (Message{"jobs", std::nullopt, "before"}));
+  EXPECT_TRUE(sub.connected());
 
   server.stop();
   // Down: next() keeps returning nullopt in time, never throws, never hangs.
@@ -234,12 +235,17 @@ TEST(RedisSubscriberRestart, StartsWhileRedisIsDown) {
   const Endpoint ep = parse_url(server.url());
   server.stop();
   Subscriber sub(options_for(ep));
+  EXPECT_FALSE(sub.connected());
   EXPECT_NO_THROW(sub.subscribe({"jobs"}));  // recorded, applied once Redis is back
+  EXPECT_FALSE(sub.connected());
   EXPECT_EQ(sub.next(100ms), std::nullopt);
   server.restart();
   auto got = publish_until_received(sub, ep, "jobs", "hello");
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->payload, "hello");
+  EXPECT_TRUE(sub.connected());
+  sub.stop();
+  EXPECT_FALSE(sub.connected());
 }
 
 TEST(RedisSubscriberRestart, StopDuringBackoffIsPrompt) {

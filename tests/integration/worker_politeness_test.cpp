@@ -2,6 +2,7 @@
 // owes the queue:
 //   - the per-host rate limit holds across two worker processes (shared through Redis);
 //   - a 429 with Retry-After delays the retry by at least what the site asked;
+//   - WORKER_INTERVAL_MS rests the slot after a job is recorded, not the job itself;
 //   - SIGTERM during a job: with time left the job finishes; without, it is handed back to
 //     the queue untouched (waiting, try not counted, nothing written) and the process exits 0.
 #include <gtest/gtest.h>
@@ -12,13 +13,12 @@
 #include "crawl/sample_site/site.h"
 #include "crawler_process.h"
 #include "queue/bull/bull_queue.h"
-#include "queue/job_options.h"
 #include "store/postgres/postgres_store.h"
 #include "support/poll.h"
 #include "support/ports.h"
 #include "support/services.h"
 #include "support/temp_dir.h"
-#include "worker/job_data.h"
+#include "worker/crawl_job.h"
 
 using namespace crawler;
 using namespace crawler::testing;
@@ -55,8 +55,8 @@ class WorkerPolitenessTest : public ::testing::Test {
     data.keyword_id = k.id;
     data.keyword = keyword;
     data.target_url = k.url;
-    auto opts = queue::crawler_default_job_options();
-    opts.job_id = std::to_string(k.id);
+    auto opts = worker::crawl_job_options();
+    opts.job_id = worker::keyword_job_id(k.id);
     return queue_->add(worker::job_data_json(data), opts);
   }
 
@@ -137,6 +137,29 @@ TEST_F(WorkerPolitenessTest, RetryAfterDelaysTheRetryAtLeastAsLongAsTheSiteAsked
   EXPECT_GE(job->attempts_made, 1);
   ASSERT_TRUE(job->failed_reason.has_value());
   EXPECT_NE(job->failed_reason->find("HTTP 429"), std::string::npos) << *job->failed_reason;
+}
+
+TEST_F(WorkerPolitenessTest, TheIntervalRestsTheSlotAfterTheJobIsRecorded) {
+  start_site();
+  auto first = queue_keyword("interval first");
+  auto second = queue_keyword("interval second");
+  CrawlerProcess w({"--process=worker"},
+                   worker_env({{"WORKER_CONCURRENCY", "1"}, {"WORKER_INTERVAL_MS", "4000"}}));
+  ASSERT_TRUE(poll_until([&] { return queue_->get_job_counts().completed == 2; }, 30s)) << w.log();
+  // Each job completes as soon as its ranking is written: the interval is not part of it.
+  for (const auto& id : {first, second}) {
+    auto job = queue_->get_job(id);
+    ASSERT_TRUE(job && job->processed_on && job->finished_on) << id;
+    EXPECT_LT(*job->finished_on - *job->processed_on, 2000) << id << "\n" << w.log();
+  }
+  // But the slot waited the interval before its next search.
+  auto searches = site_->searches();
+  ASSERT_EQ(searches.size(), 2u);
+  EXPECT_GE(searches[1].at - searches[0].at, 3900ms);
+  // A stop ends the rest at once.
+  const auto stopping = std::chrono::steady_clock::now();
+  EXPECT_TRUE(w.process.terminate(15s, SIGTERM).success()) << w.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 3s);
 }
 
 TEST_F(WorkerPolitenessTest, SigtermWithTimeLeftFinishesTheJob) {

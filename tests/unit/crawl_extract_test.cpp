@@ -9,6 +9,7 @@
 #include "crawl/extract.h"
 #include "crawl/profile.h"
 #include "crawl/rank.h"
+#include "crawl/selector.h"
 
 namespace crawler::crawl {
 namespace {
@@ -170,24 +171,15 @@ TEST(Extract, HugePageWithinDefaultLimits) {
   EXPECT_EQ(result.items[0].display_url, "end.example");
 }
 
-// CSS-shaped selectors are matched by a tree walk, anything else by libxml2's XPath engine.
-// The same selectors in parentheses are still the same XPath but not of the CSS shape, so
-// libxml2 evaluates them: both must select the same items, titles and urls on every page.
+// CSS selectors are matched by a tree walk, XPath ones by libxml2's XPath engine. The same
+// selectors rendered as XPath (to_xpath) are evaluated by libxml2: both must select the same
+// items, titles and urls on every page.
 Profile through_libxml2_xpath(Profile p) {
-  auto wrap = [](const std::string& xpath) {
-    std::string out;
-    std::size_t start = 0;
-    for (;;) {
-      const auto bar = xpath.find(" | ", start);
-      if (!out.empty()) out += " | ";
-      out += "(" + xpath.substr(start, bar == std::string::npos ? bar : bar - start) + ")";
-      if (bar == std::string::npos) return out;
-      start = bar + 3;
-    }
-  };
-  p.item_xpath = wrap(p.item_xpath);
-  p.title_xpath = wrap(p.title_xpath);
-  p.display_url_xpath = wrap(p.display_url_xpath);
+  p.items = parse_selector(to_xpath(p.items, SelectorScope::document));
+  p.title = parse_selector(to_xpath(p.title, SelectorScope::item));
+  p.display_url = parse_selector(to_xpath(p.display_url, SelectorScope::item));
+  for (const Selector* s : {&p.items, &p.title, &p.display_url})
+    EXPECT_EQ(s->syntax, Selector::Syntax::xpath) << s->text;
   return p;
 }
 
@@ -206,15 +198,15 @@ TEST(Extract, TreeWalkSelectsWhatLibxml2XPathSelects) {
       Profile{.name = "t",
               .rank_type = "AD",
               .url_template = "http://x/?q={query}",
-              .item_xpath = selector_to_xpath("div > li.list_item#x, ul li.bx.list_item", false),
-              .title_xpath = selector_to_xpath("div > .tit, li .tit_area > *", true),
-              .display_url_xpath = selector_to_xpath("* .url_link a, #x", true)},
+              .items = parse_selector("div > li.list_item#x, ul li.bx.list_item"),
+              .title = parse_selector("div > .tit, li .tit_area > *"),
+              .display_url = parse_selector("* .url_link a, #x")},
       Profile{.name = "deep",
               .rank_type = "AD",
               .url_template = "http://x/?q={query}",
-              .item_xpath = selector_to_xpath("ul li div > li, ul > li .list_item", false),
-              .title_xpath = selector_to_xpath("div > span.tit, li .tit_area .tit", true),
-              .display_url_xpath = selector_to_xpath("//ul//a", true)}};
+              .items = parse_selector("ul li div > li, ul > li .list_item"),
+              .title = parse_selector("div > span.tit, li .tit_area .tit"),
+              .display_url = parse_selector("//ul//a")}};
   std::vector<std::string> pages = {kAdPage};
   std::mt19937 rng(7);
   const char* pieces[] = {"<li class='list_item'>",

@@ -1,12 +1,17 @@
-// SSRF address classification (crawl/ssrf.h), exhaustively over the ranges it knows: each
-// range's first and last address and its neighbours just outside, IPv6 special ranges and
-// the IPv4 embedded in mapped / NAT64 / 6to4 addresses, sockaddr input, and the policy
-// (allow_private, allowed_networks).
+// The SSRF guard (crawl/ssrf.h). Address classification, exhaustively over the ranges it
+// knows: each range's first and last address and its neighbours just outside, IPv6 special
+// ranges and the IPv4 embedded in mapped / NAT64 / 6to4 addresses, sockaddr input, and the
+// policy (allow_private, allowed_networks). Then check_url, the url check of both fetchers:
+// schemes, literal and disguised addresses (v4 and v6), the policy, and host names judged by
+// what they resolve to (a fake resolver, and the system's for localhost).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
 #include <cstring>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "crawl/ssrf.h"
 
@@ -176,6 +181,145 @@ TEST(Ssrf, Schemes) {
   for (const char* url : {"ftp://a", "file:///etc/passwd", "gopher://a", "dict://a", "a", "://a",
                           "javascript:alert(1)"})
     EXPECT_FALSE(allowed_scheme(url)) << url;
+}
+
+// The refusal of `url`, or "" when it passes; the kind as "bad_url: " / "refused: " prefix.
+std::string url_verdict(const SsrfPolicy& policy, const std::string& url,
+                        const HostResolver& resolve = {}) {
+  const auto refusal = check_url(policy, url, resolve);
+  if (!refusal) return "";
+  return (refusal->kind == UrlRefusal::Kind::bad_url ? "bad_url: " : "refused: ") + refusal->reason;
+}
+
+bool refused(const SsrfPolicy& policy, const std::string& url, const HostResolver& resolve = {}) {
+  return url_verdict(policy, url, resolve).starts_with("refused: ");
+}
+
+TEST(SsrfUrl, OnlyHttpAndHttpsWithAHost) {
+  const SsrfPolicy strict;
+  EXPECT_EQ(url_verdict(strict, "http://8.8.8.8/"), "");
+  EXPECT_EQ(url_verdict(strict, "HTTPS://8.8.8.8:8443/search?q=1"), "");
+  for (const char* url :
+       {"ftp://8.8.8.8/", "file:///etc/passwd", "gopher://8.8.8.8/", "dict://8.8.8.8:11211/",
+        "javascript:alert(1)", "data:text/html,<b>x</b>", "not a url", "http://", "//8.8.8.8/"}) {
+    EXPECT_TRUE(url_verdict(strict, url).starts_with("bad_url: ")) << url;
+  }
+  EXPECT_EQ(url_verdict(strict, "gopher://x/"), "bad_url: only http and https: gopher://x/");
+  EXPECT_EQ(url_verdict(strict, "http://"), "bad_url: no host in url: http://");
+  // What a browser sends unescaped in a query does not make a url unparsable.
+  EXPECT_EQ(url_verdict(strict, "https://8.8.8.8/css?family=A|B&x={y}^"), "");
+}
+
+TEST(SsrfUrl, LiteralAddressesV4AndV6) {
+  const SsrfPolicy strict;
+  for (const char* url : {"http://127.0.0.1/",
+                          "http://127.0.0.1:8080/x",
+                          "http://[::1]/",
+                          "http://0.0.0.0/",
+                          "http://[::]/",
+                          "http://10.1.2.3/",
+                          "http://172.16.0.1/",
+                          "http://192.168.1.1/",
+                          "http://[fc00::1]/",
+                          "http://100.64.0.1/",
+                          "http://169.254.169.254/latest/meta-data/",
+                          "http://[fd00:ec2::254]/",
+                          "http://[fe80::1]/",
+                          "http://[fe80::1%25eth0]/",
+                          "http://[::ffff:169.254.169.254]/",
+                          "http://[64:ff9b::a9fe:a9fe]/",
+                          "http://[2002:a9fe:a9fe::1]/",
+                          "http://224.0.0.1/",
+                          "http://[ff02::1]/",
+                          "http://255.255.255.255/"}) {
+    EXPECT_TRUE(refused(strict, url)) << url << " " << url_verdict(strict, url);
+  }
+  EXPECT_NE(url_verdict(strict, "http://169.254.169.254/").find("169.254.169.254 is link_local"),
+            std::string::npos);
+  EXPECT_NE(url_verdict(strict, "http://[::1]:9/").find("::1 is loopback"), std::string::npos);
+  // Disguised forms of an address are read as libcurl reads them, and so judged.
+  for (const char* url :
+       {"http://127.1/", "http://2130706433/", "http://0x7f000001/", "http://0251.0376.0251.0376/",
+        "http://%31%32%37.0.0.1/", "http://8.8.8.8@127.0.0.1/", "http://127.0.0.1#@8.8.8.8/"}) {
+    EXPECT_TRUE(refused(strict, url)) << url << " " << url_verdict(strict, url);
+  }
+  EXPECT_EQ(url_verdict(strict, "http://127.0.0.1@8.8.8.8/"), "");
+  EXPECT_EQ(url_verdict(strict, "http://[2404:6800:4004:80a::200e]/"), "");
+}
+
+TEST(SsrfUrl, PolicyAllowsPrivateOrChosenNetworks) {
+  SsrfPolicy open;
+  open.allow_private = true;
+  for (const char* url : {"http://127.0.0.1/", "http://[::1]/", "http://169.254.169.254/",
+                          "http://10.0.0.1/", "http://[fd00:ec2::254]/"})
+    EXPECT_EQ(url_verdict(open, url), "") << url;
+  EXPECT_TRUE(url_verdict(open, "ftp://127.0.0.1/").starts_with("bad_url: "));
+
+  SsrfPolicy loopback;
+  loopback.allowed_networks = {"127.0.0.0/8", "::1/128"};
+  EXPECT_EQ(url_verdict(loopback, "http://127.0.0.1:3000/"), "");
+  EXPECT_EQ(url_verdict(loopback, "http://[::1]:3000/"), "");
+  EXPECT_TRUE(refused(loopback, "http://169.254.169.254/"));
+  EXPECT_TRUE(refused(loopback, "http://[fe80::1]/"));
+  EXPECT_TRUE(refused(loopback, "http://192.168.0.1/"));
+}
+
+TEST(SsrfUrl, HostNamesAreJudgedByWhatTheyResolveTo) {
+  std::map<std::string, std::vector<std::string>> dns = {
+      {"public.example", {"93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"}},
+      {"internal.example", {"10.0.0.5"}},
+      {"mixed.example", {"93.184.216.34", "169.254.169.254"}},
+      {"v6-metadata.example", {"fd00:ec2::254"}},
+      {"mapped.example", {"::ffff:127.0.0.1"}},
+      {"loopback.example", {"127.0.0.1", "::1"}},
+      {"garbage.example", {"not-an-address"}}};
+  std::vector<std::string> asked;
+  const HostResolver fake = [&](const std::string& host) {
+    asked.push_back(host);
+    auto it = dns.find(host);
+    return it == dns.end() ? std::vector<std::string>{} : it->second;
+  };
+  const SsrfPolicy strict;
+  EXPECT_EQ(url_verdict(strict, "https://public.example/x", fake), "");
+  EXPECT_EQ(asked, std::vector<std::string>{"public.example"});  // the bare host, no port
+  for (const char* url :
+       {"http://internal.example/", "http://mixed.example:8080/", "https://v6-metadata.example/",
+        "http://mapped.example/", "http://loopback.example/", "http://garbage.example/"})
+    EXPECT_TRUE(refused(strict, url, fake)) << url << " " << url_verdict(strict, url, fake);
+  EXPECT_NE(
+      url_verdict(strict, "http://mixed.example/", fake).find("169.254.169.254 is link_local"),
+      std::string::npos);
+  // A name that does not resolve has no address to guard: the request fails by itself.
+  EXPECT_EQ(url_verdict(strict, "http://nowhere.example/", fake), "");
+  // Literal addresses are never handed to the resolver.
+  asked.clear();
+  EXPECT_TRUE(refused(strict, "http://10.0.0.1/", fake));
+  EXPECT_EQ(url_verdict(strict, "http://8.8.8.8/", fake), "");
+  EXPECT_TRUE(asked.empty());
+  // Without a resolver a name passes: the caller checks every address it connects to.
+  EXPECT_EQ(url_verdict(strict, "http://internal.example/"), "");
+
+  SsrfPolicy loopback;
+  loopback.allowed_networks = {"127.0.0.0/8", "::1/128"};
+  EXPECT_EQ(url_verdict(loopback, "http://loopback.example/", fake), "");
+  EXPECT_EQ(url_verdict(loopback, "http://mapped.example/", fake), "");
+  EXPECT_TRUE(refused(loopback, "http://internal.example/", fake));
+  SsrfPolicy open;
+  open.allow_private = true;
+  EXPECT_EQ(url_verdict(open, "http://mixed.example/", fake), "");
+}
+
+TEST(SsrfUrl, SystemResolverOnLocalhost) {
+  const auto addresses = resolve_host("localhost");
+  ASSERT_FALSE(addresses.empty());
+  for (const auto& a : addresses) EXPECT_EQ(classify_ip(a), C::loopback) << a;
+  const SsrfPolicy strict;
+  EXPECT_NE(url_verdict(strict, "http://localhost:8080/", resolve_host).find("is loopback"),
+            std::string::npos);
+  EXPECT_TRUE(refused(strict, "http://LOCALHOST/", resolve_host));
+  SsrfPolicy loopback;
+  loopback.allowed_networks = {"127.0.0.0/8", "::1/128"};
+  EXPECT_EQ(url_verdict(loopback, "http://localhost/", resolve_host), "");
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
-// The crawl step without a network: profiles and their overrides, configuration from the
-// environment, crawl() over a fake Fetcher (every status), the CRAWL_MODE fallback seam, the
-// HostGate hook, and the sample site's documented ranking rule against its own pages.
+// The crawl step without a network: profiles and their overrides, crawl() over a fake Fetcher
+// (every status), the CRAWL_MODE fallback seam, the HostGate hook, and the sample site's
+// documented ranking rule against its own pages. The crawl settings are parsed by the
+// settings table (tests/unit/config_test.cpp).
 #include <gtest/gtest.h>
 
-#include <map>
-
-#include "crawl/config.h"
 #include "crawl/crawl.h"
 #include "crawl/extract.h"
 #include "crawl/profile.h"
@@ -79,8 +77,13 @@ TEST(Profiles, JsonOverridesByNameAndValidates) {
       "items":"li","title":".t","display_url":".u"}]})");
   const Profile* organic = find_profile(profiles, "ORGANIC");
   ASSERT_NE(organic, nullptr);
-  EXPECT_EQ(organic->title_xpath, "//h2");
-  EXPECT_EQ(organic->item_xpath.substr(0, 5), "//div");
+  EXPECT_EQ(organic->title.syntax, Selector::Syntax::xpath);
+  EXPECT_EQ(organic->title.text, "//h2");
+  EXPECT_EQ(organic->items.syntax, Selector::Syntax::css);
+  ASSERT_EQ(organic->items.chains.size(), 1u);
+  ASSERT_EQ(organic->items.chains[0].size(), 1u);
+  EXPECT_EQ(organic->items.chains[0][0].tag, "div");
+  EXPECT_EQ(organic->items.chains[0][0].classes, std::vector<std::string>{"result"});
   EXPECT_EQ(organic->url_template, profile("ORGANIC").url_template);  // untouched
   ASSERT_NE(find_profile(profiles, "SHOPPING"), nullptr);
 
@@ -92,63 +95,6 @@ TEST(Profiles, JsonOverridesByNameAndValidates) {
     EXPECT_THROW(apply_profile_json(copy, bad), std::invalid_argument) << bad;
   }
   EXPECT_THROW(apply_profile_file(profiles, "/nonexistent/profiles.json"), std::runtime_error);
-}
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-TEST(Config, DefaultsAndOverrides) {
-  const auto d = crawl_config_from_env(env_of({}));
-  EXPECT_EQ(d.mode, CrawlMode::automatic);
-  EXPECT_EQ(d.timeout, 10000ms);
-  EXPECT_FALSE(d.http.ssrf.allow_private);
-  EXPECT_FALSE(d.http.proxy.has_value());
-  EXPECT_EQ(d.rate_per_host, 5.0);
-
-  const auto c = crawl_config_from_env(env_of({{"CRAWL_MODE", "HTTP"},
-                                               {"CRAWL_TIMEOUT_MS", "2500"},
-                                               {"SERP_AD_URL", "http://127.0.0.1:1/ad?q={query}"},
-                                               {"CRAWL_ALLOW_PRIVATE", "1"},
-                                               {"CRAWL_ALLOWED_NETWORKS", "127.0.0.0/8, ::1"},
-                                               {"CRAWL_RATE_PER_HOST", "0.5"},
-                                               {"PROXY_HOST", "proxy.example"},
-                                               {"PROXY_PORT", "8000"},
-                                               {"PROXY_USER", "me"},
-                                               {"PROXY_PASS", "secret"}}));
-  EXPECT_EQ(c.mode, CrawlMode::http);
-  EXPECT_EQ(c.timeout, 2500ms);
-  EXPECT_EQ(find_profile(c.profiles, "AD")->url_template, "http://127.0.0.1:1/ad?q={query}");
-  EXPECT_EQ(find_profile(c.profiles, "ORGANIC")->url_template, profile("ORGANIC").url_template);
-  EXPECT_TRUE(c.http.ssrf.allow_private);
-  EXPECT_EQ(c.http.ssrf.allowed_networks, (std::vector<std::string>{"127.0.0.0/8", "::1"}));
-  EXPECT_EQ(c.rate_per_host, 0.5);
-  ASSERT_TRUE(c.http.proxy.has_value());
-  EXPECT_EQ(c.http.proxy->port, 8000);
-  EXPECT_EQ(c.http.proxy->user, "me");
-}
-
-TEST(Config, InvalidValuesNameTheVariable) {
-  const std::pair<const char*, const char*> cases[] = {{"CRAWL_MODE", "fast"},
-                                                       {"CRAWL_TIMEOUT_MS", "ten"},
-                                                       {"SERP_ORGANIC_URL", "http://x/"},
-                                                       {"CRAWL_ALLOW_PRIVATE", "yes"},
-                                                       {"CRAWL_ALLOWED_NETWORKS", "10/x"},
-                                                       {"CRAWL_RATE_PER_HOST", "-1"},
-                                                       {"PROXY_HOST", "p"},
-                                                       {"CRAWL_PROFILE_FILE", "/nonexistent.json"}};
-  for (auto [name, value] : cases) {
-    try {
-      crawl_config_from_env(env_of({{name, value}}));
-      ADD_FAILURE() << name << " accepted " << value;
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
-    }
-  }
 }
 
 TEST(Crawl, FoundNotFoundAndNoItems) {

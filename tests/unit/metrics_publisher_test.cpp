@@ -126,25 +126,14 @@ TEST(CloudWatch, BodyIsAwsJson10) {
   EXPECT_FALSE(second.contains("Dimensions"));
 }
 
-TEST(CloudWatch, EndpointAndRegionFromEnvironment) {
-  std::map<std::string, std::string> vars;
-  EnvLookup env = [&](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-  EXPECT_FALSE(region_from_env(env));
-  vars["AWS_DEFAULT_REGION"] = "eu-west-1";
-  EXPECT_EQ(region_from_env(env), "eu-west-1");
-  vars["AWS_REGION"] = "us-east-2";
-  EXPECT_EQ(region_from_env(env), "us-east-2");
-  EXPECT_EQ(cloudwatch_endpoint(env, "us-east-2"), "https://monitoring.us-east-2.amazonaws.com");
-  EXPECT_EQ(cloudwatch_endpoint(env, "cn-north-1"),
+// Which variable gives the endpoint (AWS_ENDPOINT_URL_CLOUDWATCH before AWS_ENDPOINT_URL) and
+// the region is the settings table's (tests/unit/config_test.cpp).
+TEST(CloudWatch, EndpointFromSettingsOrRegion) {
+  EXPECT_EQ(cloudwatch_endpoint("", "us-east-2"), "https://monitoring.us-east-2.amazonaws.com");
+  EXPECT_EQ(cloudwatch_endpoint("", "cn-north-1"),
             "https://monitoring.cn-north-1.amazonaws.com.cn");
-  vars["AWS_ENDPOINT_URL"] = "http://localhost:4566/";
-  EXPECT_EQ(cloudwatch_endpoint(env, "us-east-2"), "http://localhost:4566");
-  vars["AWS_ENDPOINT_URL_CLOUDWATCH"] = "http://127.0.0.1:9000";
-  EXPECT_EQ(cloudwatch_endpoint(env, "us-east-2"), "http://127.0.0.1:9000");
+  EXPECT_EQ(cloudwatch_endpoint("http://localhost:4566/", "us-east-2"), "http://localhost:4566");
+  EXPECT_EQ(cloudwatch_endpoint("http://127.0.0.1:9000", "us-east-2"), "http://127.0.0.1:9000");
 }
 
 TEST(CloudWatch, PreparedRequestIsSigned) {
@@ -182,19 +171,14 @@ TEST(Credentials, ParsesEcsAndImdsDocuments) {
 }
 
 TEST(Credentials, EnvironmentComesFirstAndNoneIsNullopt) {
-  std::map<std::string, std::string> vars = {{"AWS_EC2_METADATA_DISABLED", "true"}};
   CredentialsChainOptions o;
-  o.env = [&](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
+  o.sources.ec2_metadata_disabled = true;
   CredentialsChain none(o);
   EXPECT_FALSE(none.resolve());
   EXPECT_FALSE(none.last_error().empty());
-  vars["AWS_ACCESS_KEY_ID"] = "AK";
-  vars["AWS_SECRET_ACCESS_KEY"] = "SK";
-  vars["AWS_SESSION_TOKEN"] = "ST";
+  o.sources.access_key_id = "AK";
+  o.sources.secret_access_key = "SK";
+  o.sources.session_token = "ST";
   CredentialsChain chain(o);
   auto c = chain.resolve();
   ASSERT_TRUE(c);
@@ -280,6 +264,10 @@ class FakeQueue : public queue::Queue {
   }
   std::string add(const queue::NewJob&) override { throw std::logic_error("unused"); }
   std::vector<std::string> add_bulk(const std::vector<queue::NewJob>&) override { return {}; }
+  std::vector<AddOutcome> add_bulk_unless_active(const std::vector<queue::NewJob>&,
+                                                 const std::vector<std::string>&) override {
+    return {};
+  }
   std::optional<queue::Job> get_job(const std::string&) override { return std::nullopt; }
   std::optional<queue::JobState> get_state(const std::string&) override { return std::nullopt; }
   std::vector<queue::Job> get_jobs(const std::vector<queue::JobState>&, std::int64_t, std::int64_t,

@@ -21,14 +21,14 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-TEST(QueueOptions, CrawlerDefaultsAreTheOriginals) {
-  const JobOptions o = crawler_default_job_options();
-  EXPECT_EQ(o.attempts, 3);
-  ASSERT_TRUE(o.backoff.has_value());
-  EXPECT_EQ(o.backoff->type, Backoff::Type::exponential);
-  EXPECT_EQ(o.backoff->delay, 2000ms);
-  EXPECT_EQ(o.remove_on_complete, KeepJobs::keep_last(100));
-  EXPECT_EQ(o.remove_on_fail, KeepJobs::keep_last(50));
+// Options with every field Bull writes as a number or an object set (the crawler's values).
+JobOptions retrying_options() {
+  JobOptions o;
+  o.attempts = 3;
+  o.backoff = Backoff{Backoff::Type::exponential, 2000ms};
+  o.remove_on_complete = KeepJobs::keep_last(100);
+  o.remove_on_fail = KeepJobs::keep_last(50);
+  return o;
 }
 
 TEST(QueueOptions, BackoffAsBullComputesIt) {
@@ -44,7 +44,7 @@ TEST(QueueOptions, BackoffAsBullComputesIt) {
 }
 
 TEST(QueueOptions, OptsJsonHasBullsShape) {
-  JobOptions o = crawler_default_job_options();
+  JobOptions o = retrying_options();
   o.priority = 50;
   o.job_id = "42";
   o.timeout = 10s;
@@ -82,7 +82,7 @@ TEST(QueueOptions, KeepRulesAsBooleansAndCounts) {
 }
 
 TEST(QueueOptions, OptsJsonRoundTrips) {
-  JobOptions o = crawler_default_job_options();
+  JobOptions o = retrying_options();
   o.priority = 1;
   o.job_id = "kw-7";
   o.lifo = true;
@@ -158,6 +158,7 @@ TEST(QueueScore, DelayedScoreEncoding) {
 
 TEST(QueueScripts, AllCommandsEmbeddedWithHeaders) {
   const std::vector<std::string> expected = {"addJobs",
+                                             "addJobsUnlessActive",
                                              "addJobsUnlessPending",
                                              "addLog",
                                              "cleanJobsInSet",
@@ -194,7 +195,7 @@ TEST(QueueScripts, IncludesExpand) {
   EXPECT_EQ(bull::expand_includes(all[1].text, all), "a\nlocal function f() end\nb");
   const bull::EmbeddedScript bad[] = {{"main", "--- @include \"g\"\n"}};
   EXPECT_THROW(bull::expand_includes(bad[0].text, bad), std::logic_error);
-  EXPECT_EQ(bull::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(redis::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
 }
 
 TEST(QueueEvents, DecodesBullPayloads) {

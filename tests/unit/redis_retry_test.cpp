@@ -90,6 +90,47 @@ TEST(RedisRetry, OtherErrorsAreNotRetried) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(RedisRetry, MaxAttemptsRethrowsTheLastFailure) {
+  int calls = 0;
+  RetryOptions o = fast();
+  o.max_attempts = 3;
+  try {
+    with_retry(
+        [&] {
+          ++calls;
+          throw IoError("down " + std::to_string(calls));
+        },
+        nullptr, o);
+    FAIL() << "no exception";
+  } catch (const IoError& e) {
+    EXPECT_STREQ(e.what(), "down 3");
+  }
+  EXPECT_EQ(calls, 3);
+}
+
+TEST(RedisRetry, EveryRedisErrorIsRetriedWhenAsked) {
+  int calls = 0;
+  std::vector<std::string> seen;
+  BasicRetryOptions<Error> o;
+  o.backoff = fast().backoff;
+  o.on_retry = [&](const Error& e, std::uint32_t, std::chrono::milliseconds) {
+    seen.push_back(e.what());
+  };
+  const int v = with_retry(
+      [&] {
+        ++calls;
+        if (calls == 1) throw AuthError("WRONGPASS");
+        if (calls == 2) throw IoError("down");
+        return 7;
+      },
+      nullptr, o);
+  EXPECT_EQ(v, 7);
+  EXPECT_EQ(seen, (std::vector<std::string>{"WRONGPASS", "down"}));
+  // Still Redis errors only.
+  EXPECT_THROW(with_retry([]() -> int { throw std::logic_error("bug"); }, nullptr, o),
+               std::logic_error);
+}
+
 TEST(RedisRetry, StopAlreadySetStillRunsOnceThenRethrows) {
   std::atomic<bool> stop{true};
   int calls = 0;

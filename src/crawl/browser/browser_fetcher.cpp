@@ -1,11 +1,7 @@
 #include "crawl/browser/browser_fetcher.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -73,54 +69,12 @@ class EventQueue {
   std::deque<CdpEvent> events_;
 };
 
-// The SSRF verdict for a url: nullopt allowed, else why not. Hosts are resolved once per page.
-class UrlGuard {
- public:
-  explicit UrlGuard(const SsrfPolicy& policy) : policy_(policy) {}
-
-  std::optional<std::string> check(const std::string& url) {
-    if (url.starts_with("data:") || url.starts_with("blob:") || url == "about:blank")
-      return std::nullopt;  // no network
-    if (!allowed_scheme(url)) return "scheme not allowed: " + url.substr(0, url.find(':'));
-    auto parsed = boost::urls::parse_uri(url);
-    if (!parsed) return "unparsable url";
-    std::string host(parsed->host_address());
-    if (host.empty()) return "url without a host";
-    auto cached = verdicts_.find(host);
-    if (cached != verdicts_.end()) return cached->second;
-    auto verdict = resolve_and_check(host);
-    verdicts_[host] = verdict;
-    return verdict;
-  }
-
- private:
-  std::optional<std::string> resolve_and_check(const std::string& host) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* list = nullptr;
-    if (::getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0 || !list)
-      return std::nullopt;  // unresolvable: Chromium fails it the same way; nothing to guard
-    std::optional<std::string> refused;
-    for (auto* a = list; a; a = a->ai_next)
-      if (auto why = check_address(policy_, a->ai_addr)) {
-        refused = *why;
-        break;
-      }
-    ::freeaddrinfo(list);
-    return refused;
-  }
-
-  const SsrfPolicy& policy_;
-  std::map<std::string, std::optional<std::string>> verdicts_;
-};
-
 // One fetch in one fresh browser context. Throws CdpError (incl. CdpClosed/CdpTimeout) when
 // the browser fails; page problems are FetchResult values.
 class PageLoad {
  public:
   PageLoad(CdpClient& cdp, const BrowserFetcherOptions& options, const FetchRequest& request)
-      : cdp_(cdp), options_(options), request_(request), guard_(options.ssrf) {}
+      : cdp_(cdp), options_(options), request_(request) {}
 
   FetchResult run() {
     const auto started = Clock::now();
@@ -319,7 +273,7 @@ class PageLoad {
                 session_);
       return;
     }
-    if (auto refused = guard_.check(url)) {
+    if (auto refused = ssrf_refusal(url)) {
       cdp_.send("Fetch.failRequest", {{"requestId", id}, {"errorReason", "AddressUnreachable"}},
                 session_);
       if (result_.blocked_requests.size() < 20) result_.blocked_requests.push_back(url);
@@ -334,10 +288,25 @@ class PageLoad {
     cdp_.send("Fetch.continueRequest", {{"requestId", id}}, session_);
   }
 
+  // Why the SSRF guard refuses a url the page requests, if it does. Chromium's own sockets are
+  // out of reach, so host names are resolved here, once per page.
+  std::optional<std::string> ssrf_refusal(const std::string& url) {
+    if (url.starts_with("data:") || url.starts_with("blob:") || url == "about:blank")
+      return std::nullopt;  // no network
+    const HostResolver resolve = [this](const std::string& host) {
+      auto known = resolved_.find(host);
+      if (known == resolved_.end()) known = resolved_.emplace(host, resolve_host(host)).first;
+      return known->second;
+    };
+    auto refusal = check_url(options_.ssrf, url, resolve);
+    if (!refusal) return std::nullopt;
+    return std::move(refusal->reason);
+  }
+
   CdpClient& cdp_;
   const BrowserFetcherOptions& options_;
   const FetchRequest& request_;
-  UrlGuard guard_;
+  std::map<std::string, std::vector<std::string>> resolved_;  // host → addresses, this page
   EventQueue events_;
   FetchResult result_;
   Clock::time_point deadline_;
@@ -346,47 +315,6 @@ class PageLoad {
 };
 
 }  // namespace
-
-std::vector<std::string> parse_blocked_resource_types(std::string_view text) {
-  static const std::vector<std::string> known = {"Stylesheet",
-                                                 "Image",
-                                                 "Media",
-                                                 "Font",
-                                                 "Script",
-                                                 "TextTrack",
-                                                 "XHR",
-                                                 "Fetch",
-                                                 "Prefetch",
-                                                 "EventSource",
-                                                 "WebSocket",
-                                                 "Manifest",
-                                                 "Ping",
-                                                 "Other",
-                                                 "Preflight",
-                                                 "SignedExchange",
-                                                 "CSPViolationReport"};
-  std::vector<std::string> out;
-  if (ascii_iequals(text, "none")) return out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    auto item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) {
-      auto it = std::find_if(known.begin(), known.end(),
-                             [&](const std::string& k) { return ascii_iequals(k, item); });
-      if (it == known.end())
-        throw std::invalid_argument("CRAWL_BROWSER_BLOCK: unknown resource type '" +
-                                    std::string(item) +
-                                    "' (e.g. Image, Font, Media, Stylesheet, Script; or none)");
-      out.push_back(*it);
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 BrowserFetcher::BrowserFetcher(BrowserFetcherOptions options) : options_(std::move(options)) {
   validate(options_.ssrf);

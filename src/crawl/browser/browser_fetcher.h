@@ -10,9 +10,10 @@
 //   - mobile emulation: 375×812 at 3x, touch, the iPhone UA and ko-KR Accept-Language, as
 //     the fast path presents itself;
 //   - every request the page makes is paused (Fetch domain) and judged before it leaves:
-//     images, fonts and media are refused (bandwidth; configurable), so is any url whose
-//     scheme is not http(s) or whose host resolves to an address the SSRF policy refuses
-//     (169.254.169.254 included) — main document, redirects and subresources alike;
+//     images, fonts and media are refused (bandwidth; configurable), so is any url the SSRF
+//     guard refuses (ssrf.h's check_url, the fast path's check: a scheme other than http(s),
+//     or a host that is or resolves to an address the policy refuses, 169.254.169.254
+//     included) — main document, redirects and subresources alike;
 //     proxy authentication challenges are answered with the rotating session user name;
 //   - navigate, wait for the load event and then network idle (no request in flight for
 //     `network_idle`, at most `max_idle_wait` after load), all bounded by the request's
@@ -20,11 +21,11 @@
 // Bytes: request lines and headers as sent plus encodedDataLength of every response
 // (Network events), so a browser crawl is accounted like an HTTP one.
 //
-// Residual risk, stated: the SSRF check resolves the host itself, and Chromium resolves it
-// again to connect; a DNS answer that changes in between (rebinding) is not caught here as it
-// is on the fast path, which checks the connected socket. Mitigation in deployment: the
-// task's security group and IMDSv2 with a hop limit of 1 keep the metadata service out of a
-// container's reach.
+// Residual risk, stated: the SSRF check resolves the host itself (once per page), and
+// Chromium resolves it again to connect; a DNS answer that changes in between (rebinding) is
+// not caught here as it is on the fast path, which checks the connected socket. Mitigation in
+// deployment: the task's security group and IMDSv2 with a hop limit of 1 keep the metadata service
+// out of a container's reach.
 #pragma once
 
 #include <chrono>
@@ -33,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crawl/browser/chromium_process.h"
@@ -61,9 +63,25 @@ struct BrowserFetcherOptions {
   std::function<std::chrono::system_clock::time_point()> clock{};
 };
 
-// CRAWL_BROWSER_BLOCK: comma-separated CDP resource types ("Image,Font,Media"; case-
-// insensitive), or "none". Throws std::invalid_argument naming an unknown type.
-std::vector<std::string> parse_blocked_resource_types(std::string_view text);
+// The DevTools protocol's resource types (Network.ResourceType): what blocked_resource_types
+// may name, spelt as the protocol reports them.
+inline constexpr std::string_view kResourceTypes[] = {"Stylesheet",
+                                                      "Image",
+                                                      "Media",
+                                                      "Font",
+                                                      "Script",
+                                                      "TextTrack",
+                                                      "XHR",
+                                                      "Fetch",
+                                                      "Prefetch",
+                                                      "EventSource",
+                                                      "WebSocket",
+                                                      "Manifest",
+                                                      "Ping",
+                                                      "Other",
+                                                      "Preflight",
+                                                      "SignedExchange",
+                                                      "CSPViolationReport"};
 
 class BrowserFetcher final : public Fetcher {
  public:

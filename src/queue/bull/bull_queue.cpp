@@ -61,26 +61,16 @@ class BullQueue final : public Queue {
   }
 
   std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs) override {
-    for (const auto& j : jobs)
-      if (!j.opts.job_id)
-        throw std::invalid_argument("add_bulk_unless_pending: every job needs a custom id");
-    if (jobs.empty()) return {};
-    const Keys& k = site_.keys;
-    auto keys = add_keys();
-    keys.insert(keys.end(), {k.active(), k.completed(), k.failed()});
-    const auto calls = add_calls("addJobsUnlessPending", keys, jobs);
     // Repeating is safe: a job added by a lost reply is pending, and is skipped the 2nd time.
-    return run(true, [&](RedisLink& link) {
-      std::vector<AddOutcome> out;
-      for (const auto& r : run_scripts(link, calls, "addJobsUnlessPending"))
-        for (const auto& code : r.elements()) {
-          const auto c = code.integer();
-          out.push_back(c == 0   ? AddOutcome::added
-                        : c == 1 ? AddOutcome::replaced
-                                 : AddOutcome::skipped);
-        }
-      return out;
-    });
+    return add_with_outcomes("addJobsUnlessPending", "add_bulk_unless_pending", jobs, {});
+  }
+
+  std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields) override {
+    // Repeating is safe: a job added by a lost reply is replaced by the same job again.
+    std::vector<std::string> extra = {std::to_string(inherited_fields.size())};
+    extra.insert(extra.end(), inherited_fields.begin(), inherited_fields.end());
+    return add_with_outcomes("addJobsUnlessActive", "add_bulk_unless_active", jobs, extra);
   }
 
   std::optional<Job> get_job(const std::string& id) override {
@@ -313,20 +303,43 @@ class BullQueue final : public Queue {
     return {k.wait(), k.paused(), k.meta_paused(), k.id(), k.delayed(), k.priority(), k.base()};
   }
 
-  // The EVALSHA commands adding `jobs` with an add script (ARGV layout of addJobs.lua), at
-  // most kJobsPerAddCall jobs per call, so one call never blocks Redis for long.
-  std::vector<std::vector<std::string>> add_calls(const char* script_name,
-                                                  const std::vector<std::string>& keys,
-                                                  const std::vector<NewJob>& jobs) const {
+  // The conditional adds: every job has a custom id, the script answers 0 added, 1 replaced,
+  // 2 skipped per job (KEYS of addJobsUnlessPending.lua, `extra_args` after the lifo flags).
+  std::vector<AddOutcome> add_with_outcomes(const char* script_name, const char* operation,
+                                            const std::vector<NewJob>& jobs,
+                                            const std::vector<std::string>& extra_args) {
+    for (const auto& j : jobs)
+      if (!j.opts.job_id)
+        throw std::invalid_argument(std::string(operation) + ": every job needs a custom id");
+    if (jobs.empty()) return {};
+    const Keys& k = site_.keys;
+    auto keys = add_keys();
+    keys.insert(keys.end(), {k.active(), k.completed(), k.failed()});
+    const auto calls = add_calls(script_name, keys, jobs, extra_args);
+    return run(true, [&](RedisLink& link) {
+      std::vector<AddOutcome> out;
+      for (const auto& r : run_scripts(link, calls, script_name))
+        for (const auto& code : r.elements()) {
+          const auto c = code.integer();
+          out.push_back(c == 0   ? AddOutcome::added
+                        : c == 1 ? AddOutcome::replaced
+                                 : AddOutcome::skipped);
+        }
+      return out;
+    });
+  }
+
+  // The EVALSHA commands adding `jobs` with an add script (ARGV layout of addJobs.lua, then
+  // `extra_args`), at most kJobsPerAddCall jobs per call, so one call never blocks Redis for
+  // long.
+  std::vector<std::vector<std::string>> add_calls(
+      const char* script_name, const std::vector<std::string>& keys,
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& extra_args = {}) const {
     const std::int64_t now = epoch_ms();
     std::vector<std::vector<std::string>> calls;
     for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
       const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);
-      std::vector<std::string> cmd = {"EVALSHA", script(script_name).sha1,
-                                      std::to_string(keys.size())};
-      cmd.insert(cmd.end(), keys.begin(), keys.end());
-      cmd.push_back(token_);
-      cmd.push_back(std::to_string(n));
+      std::vector<std::string> args = {token_, std::to_string(n)};
       std::string lifo;
       for (std::size_t i = first; i < first + n; ++i) {
         const NewJob& j = jobs[i];
@@ -336,31 +349,28 @@ class BullQueue final : public Queue {
         if (j.opts.job_id && j.opts.job_id->empty()) {
           throw std::invalid_argument("custom job id is empty");
         }
-        cmd.push_back(j.opts.job_id.value_or(""));
-        cmd.push_back(j.name);
-        cmd.push_back(j.data);
-        cmd.push_back(to_opts_json(j.opts, ts));
-        cmd.push_back(std::to_string(ts));
-        cmd.push_back(std::to_string(delay));
-        cmd.push_back(std::to_string(j.opts.priority));
+        args.push_back(j.opts.job_id.value_or(""));
+        args.push_back(j.name);
+        args.push_back(j.data);
+        args.push_back(to_opts_json(j.opts, ts));
+        args.push_back(std::to_string(ts));
+        args.push_back(std::to_string(delay));
+        args.push_back(std::to_string(j.opts.priority));
         lifo += j.opts.lifo ? '1' : '0';
       }
-      cmd.push_back(lifo);
-      calls.push_back(std::move(cmd));
+      args.push_back(lifo);
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
+      calls.push_back(redis::evalsha_command(script(script_name), keys, args));
     }
     return calls;
   }
 
-  // Sends the calls in one pipeline; a NOSCRIPT on the first (Redis restarted and lost its
-  // script cache: then nothing ran) reloads the scripts and sends them again.
+  // Sends the calls in one pipeline (scripts Redis lost are loaded and their calls sent
+  // again: see redis::pipeline_script).
   static std::vector<redis::Reply> run_scripts(RedisLink& link,
                                                const std::vector<std::vector<std::string>>& calls,
                                                const char* script_name) {
-    auto replies = link.pipeline(calls);
-    if (!replies.empty() && replies[0].is_error() && replies[0].str().starts_with("NOSCRIPT")) {
-      link.drop();  // reconnecting reloads every script; nothing was added
-      replies = link.pipeline(calls);
-    }
+    const auto replies = link.eval_pipeline(script(script_name), calls);
     for (const auto& r : replies) {
       if (!r.is_error()) continue;
       // A full Redis refuses writes (maxmemory with noeviction, as a queue's Redis must be

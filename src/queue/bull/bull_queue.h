@@ -4,7 +4,7 @@
 //
 //   auto q = queue::bull::open_bull_queue({.redis_url = "rediss://user:pw@host:6380",
 //                                          .prefix = "{bull}", .name = "crawl-jobs"});
-//   q->add(R"({"keywordId":1})", queue::crawler_default_job_options());
+//   q->add(R"({"keywordId":1})", {.attempts = 3});
 //
 // The Queue object is thread-safe (one connection behind a mutex: producer calls are short);
 // each Worker and EventStream it makes opens its own connections.

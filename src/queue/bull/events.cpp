@@ -5,15 +5,15 @@
 //   failed:    {"jobId":"<id>","val":"<reason>"}
 //   progress:  {"jobId":"<id>","progress":<JSON value>}
 //
-// One dedicated connection in subscriber mode (send() + read_reply()). When it breaks (Redis
-// restart) next() reconnects and subscribes again on its following call; messages published
-// while it was away are lost, as with any pub/sub (and as with Bull).
+// A redis::Subscriber (its own connection): when it breaks (Redis restart) next() reconnects
+// with backoff and subscribes again; messages published while it was away are lost, as with
+// any pub/sub (and as with Bull).
 #include "queue/bull/events.h"
 
 #include <boost/json.hpp>
-#include <thread>
 
 #include "redis/errors.h"
+#include "redis/subscriber.h"
 
 namespace crawler::queue::bull {
 
@@ -49,44 +49,40 @@ namespace {
 
 class BullEventStream final : public EventStream {
  public:
-  explicit BullEventStream(QueueSite site) : site_(std::move(site)) { subscribe(); }
+  explicit BullEventStream(const QueueSite& site)
+      : keys_(site.keys), subscriber_(subscriber_options(site)) {
+    subscriber_.subscribe({keys_.completed(), keys_.failed(), keys_.key("progress")});
+    // Later outages are the subscriber's to ride out; at the start, an unreachable Redis is
+    // reported to the opener (the event bus logs it and tries again).
+    if (!subscriber_.connected()) {
+      throw redis::IoError(site.endpoint.redacted() + ": cannot subscribe to the queue's events");
+    }
+  }
 
   std::optional<QueueEvent> next(std::chrono::milliseconds timeout) override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= deadline) return std::nullopt;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-      try {
-        if (!connection_ || connection_->broken()) subscribe();
-        auto reply = connection_->read_reply(left);
-        if (!reply) continue;
-        const auto& el = reply->elements();
-        if (!reply->is_array() || el.size() != 3 || el[0].str() != "message") continue;
-        if (auto e = decode_event(site_.keys, el[1].str(), el[2].str())) return e;
-      } catch (const redis::Error&) {
-        connection_.reset();
-        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(100)));
-      }
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      auto message = subscriber_.next(left);
+      if (!message) return std::nullopt;
+      if (auto e = decode_event(keys_, message->channel, message->payload)) return e;
     }
   }
 
  private:
-  void subscribe() {
-    connection_ = redis::Connection::connect(site_.endpoint, site_.connection);
-    const Keys& k = site_.keys;
-    connection_->send({"SUBSCRIBE", k.completed(), k.failed(), k.key("progress")});
-    // The three confirmations arrive before any message of these channels.
-    for (int i = 0; i < 3; ++i) {
-      if (!connection_->read_reply(site_.connection.io_timeout)) {
-        connection_.reset();
-        throw redis::IoError("SUBSCRIBE not confirmed in time");
-      }
-    }
+  static redis::SubscriberOptions subscriber_options(const QueueSite& site) {
+    // Reconnects capped at 1 s: one connection per process, and events are lost for as long
+    // as it is away.
+    return redis::SubscriberOptions{
+        .endpoint = site.endpoint,
+        .connection = site.connection,
+        .reconnect = redis::BackoffOptions{.max = std::chrono::milliseconds(1000)}};
   }
 
-  QueueSite site_;
-  std::unique_ptr<redis::Connection> connection_;
+  Keys keys_;
+  redis::Subscriber subscriber_;
 };
 
 }  // namespace

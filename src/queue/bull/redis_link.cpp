@@ -32,7 +32,8 @@ namespace {
 // caller's reconnect-and-retry path handle them (a restarted Redis answers LOADING while it
 // reads its AOF).
 bool transient(const std::string& error) {
-  for (const char* prefix : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY"})
+  for (const char* prefix :
+       {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY"})
     if (error.starts_with(prefix)) return true;
   return false;
 }
@@ -73,23 +74,16 @@ auto RedisLink::guarded(F&& f) -> decltype(f()) {
 redis::Reply RedisLink::eval(const Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args,
                              std::optional<std::chrono::milliseconds> timeout) {
-  std::vector<std::string> cmd;
-  cmd.reserve(3 + keys.size() + args.size());
-  cmd.push_back("EVALSHA");
-  cmd.push_back(script.sha1);
-  cmd.push_back(std::to_string(keys.size()));
-  cmd.insert(cmd.end(), keys.begin(), keys.end());
-  cmd.insert(cmd.end(), args.begin(), args.end());
   return guarded([&] {
-    redis::Reply r = connection().command(cmd, timeout);
-    if (r.is_error() && r.str().starts_with("NOSCRIPT")) {
-      const redis::Reply loaded = connection().command({"SCRIPT", "LOAD", script.text});
-      if (loaded.is_error()) raise("SCRIPT LOAD " + script.name, loaded.str());
-      r = connection().command(cmd, timeout);
-    }
+    const redis::Reply r = redis::eval_script(connection(), script, keys, args, timeout);
     if (r.is_error()) raise("queue script " + script.name + " failed", r.str());
     return r;
   });
+}
+
+std::vector<redis::Reply> RedisLink::eval_pipeline(
+    const Script& script, const std::vector<std::vector<std::string>>& calls) {
+  return guarded([&] { return redis::pipeline_script(connection(), script, calls); });
 }
 
 redis::Reply RedisLink::command(const std::vector<std::string>& args,

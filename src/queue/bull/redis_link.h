@@ -6,7 +6,8 @@
 //     and checks that Redis names each by the SHA1 we computed, so EVALSHA can be sent
 //     blind afterwards.
 //   - eval() sends EVALSHA; a NOSCRIPT reply (SCRIPT FLUSH, a failover to a replica that
-//     never saw the script, a restarted Redis) reloads that script and retries once.
+//     never saw the script, a restarted Redis) reloads that script and retries once
+//     (redis::eval_script; eval_pipeline() likewise through redis::pipeline_script).
 //   - Failure model, kept from redis::Connection: an I/O failure throws redis::IoError and
 //     drops the connection (the next call reconnects); the outcome of the failed call is
 //     unknown. A script that answers an error reply is a bug or a version mismatch, thrown
@@ -40,6 +41,10 @@ class RedisLink {
   redis::Reply eval(const Script& script, const std::vector<std::string>& keys,
                     const std::vector<std::string>& args,
                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  // EVALSHA calls of one script (redis::evalsha_command) in one pipeline; replies in order,
+  // error replies included (the caller judges them).
+  std::vector<redis::Reply> eval_pipeline(const Script& script,
+                                          const std::vector<std::vector<std::string>>& calls);
   redis::Reply command(const std::vector<std::string>& args,
                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   std::vector<redis::Reply> pipeline(const std::vector<std::vector<std::string>>& commands);

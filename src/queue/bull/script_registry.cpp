@@ -1,11 +1,7 @@
 // Script registry (see script_registry.h).
 #include "queue/bull/script_registry.h"
 
-#include <openssl/evp.h>
-
 #include <stdexcept>
-
-#include "core/hex.h"
 
 namespace crawler::queue::bull {
 
@@ -39,26 +35,13 @@ std::string expand_includes(std::string_view text, std::span<const EmbeddedScrip
   return out;
 }
 
-std::string sha1_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
-    throw std::runtime_error("SHA1 failed");
-  }
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
-}
-
 const std::vector<Script>& scripts() {
   static const std::vector<Script> all = [] {
     std::vector<Script> v;
     const auto embedded = embedded_scripts();
     for (const auto& e : embedded) {
       if (e.name.starts_with("includes/")) continue;
-      Script s;
-      s.name = std::string(e.name);
-      s.text = expand_includes(e.text, embedded);
-      s.sha1 = sha1_hex(s.text);
-      v.push_back(std::move(s));
+      v.push_back(redis::make_script(std::string(e.name), expand_includes(e.text, embedded)));
     }
     return v;
   }();

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "redis/script.h"
+
 namespace crawler::queue::bull {
 
 struct EmbeddedScript {
@@ -22,11 +24,8 @@ struct EmbeddedScript {
 // Generated at build time (embed_scripts.cmake).
 std::span<const EmbeddedScript> embedded_scripts();
 
-struct Script {
-  std::string name;
-  std::string text;  // includes expanded
-  std::string sha1;  // lowercase hex
-};
+// name: the path under commands/; text: includes expanded; sha1: what EVALSHA sends.
+using Script = redis::Script;
 
 // The expanded scripts (not the includes), built on first use; thread-safe.
 const std::vector<Script>& scripts();
@@ -36,7 +35,5 @@ const Script& script(std::string_view name);
 // Replaces each line `--- @include "<name>"` by the text of `includes/<name>`. Throws
 // std::logic_error for an unknown include.
 std::string expand_includes(std::string_view text, std::span<const EmbeddedScript> all);
-
-std::string sha1_hex(std::string_view data);
 
 }  // namespace crawler::queue::bull

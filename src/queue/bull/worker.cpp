@@ -21,10 +21,10 @@
 //     the slot stays busy until the handler returns, and its late result is dropped. C++
 //     cannot kill a thread, so a handler that never looks at cancelled() holds its slot.
 //   - Redis failures never end the dispatcher: it drops the connection, waits with
-//     exponential backoff (reconnect_min doubling to reconnect_max) and retries the same
-//     step. Recording outcomes is safe to repeat (a repeat finds the lock gone and is
-//     ignored). A fetch whose reply was lost leaves its jobs locked in active; they return
-//     to wait through the stalled check once the lock expires, so no job is lost.
+//     exponential backoff (redis::with_retry: reconnect_min doubling to reconnect_max, with
+//     jitter) and retries the same step. Recording outcomes is safe to repeat (a repeat finds the
+//     lock gone and is ignored). A fetch whose reply was lost leaves its jobs locked in active;
+//     they return to wait through the stalled check once the lock expires, so no job is lost.
 //   - Data that is not JSON fails the job at once with a clear reason and no retry: no try
 //     can fix it, and the worker goes on.
 //   - stop(deadline): no new jobs; in-flight ones finish and are recorded. Past the
@@ -35,8 +35,14 @@
 //     A handler that ignores cancelled() and finishes later may still write its result;
 //     the job then runs again elsewhere, which the crawler's idempotent writes absorb.
 //     The destructor joins every thread.
+//   - What an operator must see (Redis unavailable and retrying, an outcome not recorded, a
+//     job not handed back) goes to WorkerOptions::log as structured fields: the process's
+//     JSON log unless the owner wires another sink.
 //   - RetryLater from a handler (HTTP 429/503 with Retry-After) fails the try like any
 //     exception, and its retry waits at least the delay asked for.
+//   - pause_after_job: a slot whose try ended is not handed a job until its outcome is
+//     recorded (so it is not refilled by the same completeAndFetch) and the pause has passed
+//     since; the completion itself, and its event, are not delayed.
 #include "queue/bull/worker.h"
 
 #include <algorithm>
@@ -54,6 +60,7 @@
 #include "queue/stacktrace.h"
 #include "queue/try_outcome.h"
 #include "redis/errors.h"
+#include "redis/retry.h"
 
 namespace crawler::queue::bull {
 namespace {
@@ -75,6 +82,8 @@ struct Slot {
   std::optional<Clock::time_point> deadline;
   std::atomic<bool> cancelled{false};
   std::condition_variable cv;
+  // pause_after_job: no job for this slot before then; max() until its outcome is recorded.
+  Clock::time_point resting_until{};
 };
 
 class BullWorker;
@@ -107,6 +116,12 @@ class BullWorker final : public Worker {
         in_flight_(slots_.size()) {
     if (options_.concurrency < 1) throw std::invalid_argument("worker concurrency must be >= 1");
     options_.fetch_batch = std::clamp(options_.fetch_batch, 1, 1000);
+    if (!options_.log) options_.log = default_log_sink();
+    reconnect_ = redis::BackoffOptions{.initial = options_.reconnect_min,
+                                       .factor = 2.0,
+                                       .max = options_.reconnect_max,
+                                       .jitter = 0.5};
+    redis::validate(reconnect_);  // std::invalid_argument now, not in the dispatcher
   }
 
   ~BullWorker() override {
@@ -161,18 +176,13 @@ class BullWorker final : public Worker {
   void side_call(const Script& s, const std::vector<std::string>& keys,
                  const std::vector<std::string>& args, const char* what) {
     std::lock_guard lock(side_mutex_);
-    milliseconds delay = options_.reconnect_min;
-    for (int attempt = 1;; ++attempt) {
-      try {
-        side_link_.eval(s, keys, args);
-        return;
-      } catch (const redis::IoError& e) {
-        if (attempt >= 5) throw BackendUnavailable(std::string(what) + ": " + e.what());
-      } catch (const redis::Error& e) {
-        throw BackendUnavailable(std::string(what) + ": " + e.what());
-      }
-      std::this_thread::sleep_for(delay);
-      delay = std::min(delay * 2, options_.reconnect_max);
+    // A few attempts only: the handler waits meanwhile, and a progress line is not worth
+    // holding a job for.
+    const redis::RetryOptions retry{.backoff = reconnect_, .max_attempts = 5};
+    try {
+      redis::with_retry([&] { side_link_.eval(s, keys, args); }, &hard_stop_, retry);
+    } catch (const redis::Error& e) {
+      throw BackendUnavailable(std::string(what) + ": " + e.what());
     }
   }
 
@@ -194,13 +204,13 @@ class BullWorker final : public Worker {
         if (r.is_integer() && r.integer() == 0)
           ++handed;
         else
-          std::fprintf(stderr, "queue worker: job %s not handed back (code %lld)\n", job.id.c_str(),
-                       static_cast<long long>(r.is_integer() ? r.integer() : 0));
+          report(log::Level::warn, "job not handed back",
+                 {{"queue", k.queue_name()},
+                  {"job", job.id},
+                  {"code", r.is_integer() ? r.integer() : 0}});
       } catch (const redis::Error& e) {
-        std::fprintf(stderr,
-                     "queue worker: job %s not handed back (%s); the stalled check "
-                     "will recover it\n",
-                     job.id.c_str(), e.what());
+        report(log::Level::warn, "job not handed back; the stalled check will recover it",
+               {{"queue", k.queue_name()}, {"job", job.id}, {"error", std::string_view(e.what())}});
       }
     }
     return handed;
@@ -223,6 +233,9 @@ class BullWorker final : public Worker {
       out.job = std::move(job);
       {
         std::lock_guard lock(mutex_);
+        if (options_.pause_after_job > milliseconds(0))
+          slot.resting_until =
+              slot.abandoned ? Clock::now() + options_.pause_after_job : Clock::time_point::max();
         if (!slot.abandoned) outcomes_.push_back(std::move(out));
         slot.busy = false;
         slot.abandoned = false;
@@ -258,8 +271,9 @@ class BullWorker final : public Worker {
         std::lock_guard lock(mutex_);
         outcomes.swap(outcomes_);
         stopping = stopping_;
+        const auto at = Clock::now();
         for (auto& s : slots_) {
-          if (!s.busy) ++free;
+          if (!s.busy && s.resting_until <= at) ++free;
         }
         collect_timeouts(outcomes);
       }
@@ -275,6 +289,7 @@ class BullWorker final : public Worker {
           completions.push_back(std::move(o));
         } else {
           record_failure(o);
+          rest(o.slot);
         }
       }
       const std::size_t want = stopping ? 0 : std::min<std::size_t>(free, options_.fetch_batch);
@@ -289,6 +304,7 @@ class BullWorker final : public Worker {
           keep_for_hand_back(std::move(taken));
           break;
         }
+        for (const auto& c : completions) rest(c.slot);
         claimed.clear();
         if (poll) {
           drained = fetched.size() < want;
@@ -304,7 +320,8 @@ class BullWorker final : public Worker {
           std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.busy; });
       if (stopping_ && idle && outcomes_.empty()) break;
       if (!outcomes_.empty() || (stopping_ && !stopping)) continue;
-      if (idle && drained && !stopping_) {
+      const auto rest_end = end_of_rests();
+      if (idle && drained && !stopping_ && rest_end == Clock::time_point::max()) {
         // Nothing in flight: only a new job or a timer can give work, so block on the list.
         lock.unlock();
         claimed = block_for_job(next_timer());
@@ -313,7 +330,7 @@ class BullWorker final : public Worker {
       const auto wake_at =
           std::min(next_timer(), drained ? next_poll_ : Clock::now() + milliseconds(100));
       if (!drained && want > 0 && !stopping_) continue;  // more jobs may be waiting
-      wake_.wait_until(lock, std::min(wake_at, earliest_deadline()));
+      wake_.wait_until(lock, std::min({wake_at, earliest_deadline(), rest_end}));
     }
 
     std::lock_guard lock(mutex_);
@@ -343,6 +360,22 @@ class BullWorker final : public Worker {
     return t;
   }
 
+  // After the outcome of the slot's try was recorded: its pause starts now.
+  void rest(std::size_t index) {
+    if (options_.pause_after_job <= milliseconds(0)) return;
+    std::lock_guard lock(mutex_);
+    slots_[index].resting_until = Clock::now() + options_.pause_after_job;
+  }
+
+  // Under mutex_: when the first resting idle slot may take a job again (max: none rests).
+  Clock::time_point end_of_rests() const {
+    const auto now = Clock::now();
+    auto t = Clock::time_point::max();
+    for (const auto& s : slots_)
+      if (!s.busy && s.resting_until > now) t = std::min(t, s.resting_until);
+    return t;
+  }
+
   // Under mutex_: tries past their timeout fail now; their handlers are told to stop.
   void collect_timeouts(std::vector<Outcome>& outcomes) {
     const auto now = Clock::now();
@@ -363,37 +396,36 @@ class BullWorker final : public Worker {
   }
 
   // Runs f until it gets through Redis, reconnecting with backoff; false when the stop
-  // deadline passed first.
+  // deadline passed first. Every redis::Error is retried: the dispatcher must not end while
+  // the worker lives, and a lasting one (wrong password) is logged at each attempt.
   template <class F>
   bool with_redis(F&& f) {
-    milliseconds delay = options_.reconnect_min;
-    for (;;) {
-      try {
-        f();
-        return true;
-      } catch (const redis::IoError& e) {
-        link_.drop();
-        {
-          std::lock_guard lock(mutex_);
-          ++stats_.reconnects;
-        }
-        std::fprintf(stderr, "queue worker: Redis unavailable (%s), retrying in %lld ms\n",
-                     e.what(), static_cast<long long>(delay.count()));
-      } catch (const redis::Error& e) {
-        link_.drop();
-        std::fprintf(stderr, "queue worker: Redis error (%s), retrying in %lld ms\n", e.what(),
-                     static_cast<long long>(delay.count()));
+    redis::BasicRetryOptions<redis::Error> retry{.backoff = reconnect_};
+    retry.on_retry = [&](const redis::Error& e, std::uint32_t attempt, milliseconds delay) {
+      link_.drop();
+      const bool io = dynamic_cast<const redis::IoError*>(&e) != nullptr;
+      if (io) {
+        std::lock_guard lock(mutex_);
+        ++stats_.reconnects;
       }
-      const auto until = Clock::now() + delay;
-      while (Clock::now() < until) {
-        if (hard_stop_) {
-          gave_up_ = true;
-          return false;
-        }
-        std::this_thread::sleep_for(std::min(milliseconds(20), delay));
-      }
-      delay = std::min(delay * 2, options_.reconnect_max);
+      report(log::Level::warn, io ? "Redis unavailable; retrying" : "Redis error; retrying",
+             {{"queue", site_.keys.queue_name()},
+              {"error", std::string_view(e.what())},
+              {"attempt", attempt},
+              {"retry_in_ms", delay.count()}});
+    };
+    try {
+      redis::with_retry(f, &hard_stop_, retry);
+      return true;
+    } catch (const redis::Error&) {
+      if (!hard_stop_) throw;  // cannot happen: only the stop ends the retries
+      gave_up_ = true;
+      return false;
     }
+  }
+
+  void report(log::Level level, std::string_view message, log::Fields fields) const {
+    options_.log(level, message, fields);
   }
 
   std::vector<Job> complete_and_fetch(const std::vector<Outcome>& completions, std::size_t want,
@@ -435,8 +467,10 @@ class BullWorker final : public Worker {
         ++done;
       } else {
         ++lost;
-        std::fprintf(stderr, "queue worker: job %s not recorded as completed (code %lld)\n",
-                     completions[i].job.id.c_str(), static_cast<long long>(codes[i].integer()));
+        report(log::Level::warn, "job not recorded as completed",
+               {{"queue", k.queue_name()},
+                {"job", completions[i].job.id},
+                {"code", codes[i].integer()}});
       }
     }
     {
@@ -493,10 +527,11 @@ class BullWorker final : public Worker {
   void hand_out(std::vector<Job> jobs) {
     if (jobs.empty()) return;
     std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
     std::size_t next = 0;
     for (std::size_t i = 0; i < slots_.size() && next < jobs.size(); ++i) {
       Slot& s = slots_[i];
-      if (s.busy) continue;
+      if (s.busy || s.resting_until > now) continue;
       Job& job = jobs[next++];
       in_flight_[i] = job;
       s.busy = true;
@@ -582,6 +617,7 @@ class BullWorker final : public Worker {
 
   QueueSite site_;
   WorkerOptions options_;
+  redis::BackoffOptions reconnect_;
   Handler handler_;
   std::string token_;
   RedisLink link_;       // dispatcher thread only

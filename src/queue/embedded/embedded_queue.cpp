@@ -22,6 +22,8 @@
 //     processes added). Per-try timeouts and the stop deadline are watched by one watchdog
 //     thread that sets cancelled(); a timed-out try fails with Bull's reason when its handler
 //     returns (a thread cannot be killed; Bull's background promise keeps running too).
+//   - A slot rests pause_after_job after recording each outcome, on its own thread: the
+//     job's completion is published first, and the other slots go on.
 //   - stop(deadline): no new jobs; in-flight ones finish and are recorded. Past the deadline
 //     their handlers are told cancelled(), the jobs go back to the head of the line untouched
 //     (the try not counted), and whatever those handlers return later is dropped.
@@ -226,7 +228,9 @@ class EmbeddedWorker : public Worker {
       : core_(std::move(core)),
         options_(options),
         handler_(std::move(handler)),
-        slots_(static_cast<std::size_t>(std::max(1, options.concurrency))) {}
+        slots_(static_cast<std::size_t>(std::max(1, options.concurrency))) {
+    if (!options_.log) options_.log = default_log_sink();
+  }
 
   ~EmbeddedWorker() override {
     {
@@ -294,6 +298,7 @@ class EmbeddedWorker : public Worker {
 
   void run(std::size_t index) {
     Slot& slot = slots_[index];
+    bool busy = false;
     while (true) {
       {
         std::lock_guard lock(mutex_);
@@ -303,11 +308,18 @@ class EmbeddedWorker : public Worker {
       std::optional<Job> job;
       try {
         job = core_->with_table([](JobTable& t) { return t.take_next(epoch_ms()); });
-      } catch (const Error&) {
-        // The file is busy (another process writing): try again shortly.
+      } catch (const Error& e) {
+        // The file is busy (another process writing): try again shortly. Said once per
+        // streak, not at every attempt.
+        if (!busy) {
+          options_.log(log::Level::warn, "queue file busy; retrying",
+                       {{"queue", core_->name}, {"error", std::string_view(e.what())}});
+        }
+        busy = true;
         std::this_thread::sleep_for(options_.reconnect_min);
         continue;
       }
+      busy = false;
       if (!job) {
         auto wait = idle_wait();
         std::unique_lock lock(core_->mutex);
@@ -331,7 +343,15 @@ class EmbeddedWorker : public Worker {
       }
       auto outcome = run_handler(*job, slot);
       record(slot, *job, outcome);
+      rest();
     }
+  }
+
+  // WorkerOptions::pause_after_job, after the outcome was recorded and published.
+  void rest() {
+    if (options_.pause_after_job <= milliseconds(0)) return;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, options_.pause_after_job, [&] { return stopping_; });
   }
 
   TryOutcome run_handler(const Job& job, Slot& slot) {
@@ -375,9 +395,12 @@ class EmbeddedWorker : public Worker {
           std::lock_guard lock(mutex_);
           ++stats_.failed;
         }
-      } catch (const Error&) {
+      } catch (const Error& e) {
         // The outcome could not be written (the file is broken or busy past the timeout):
         // the job stays active and is recovered on the next start, as after a crash.
+        options_.log(
+            log::Level::warn, "job outcome not recorded; recovered on the next start",
+            {{"queue", core_->name}, {"job", job.id}, {"error", std::string_view(e.what())}});
       }
     }
     {
@@ -440,6 +463,14 @@ class EmbeddedQueue : public Queue {
     for (const auto& j : jobs) validate_job_data(j.data);
     auto out =
         core_->with_table([&](JobTable& t) { return t.add_bulk_unless_pending(jobs, epoch_ms()); });
+    core_->notify_jobs();
+    return out;
+  }
+  std::vector<AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields) override {
+    for (const auto& j : jobs) validate_job_data(j.data);
+    auto out = core_->with_table(
+        [&](JobTable& t) { return t.add_bulk_unless_active(jobs, inherited_fields, epoch_ms()); });
     core_->notify_jobs();
     return out;
   }

@@ -2,7 +2,7 @@
 // store), for a single process that runs every role — a laptop, a small VM, the demo.
 //
 //   auto q = queue::embedded::open_embedded_queue({.path = "data/crawler.db"});
-//   q->add(R"({"keywordId":1})", queue::crawler_default_job_options());
+//   q->add(R"({"keywordId":1})", {.attempts = 3});
 //
 // Same interface and semantics as the Bull backend (queue.h): priority, delay, attempts and
 // backoff, custom-id dedupe, counts by state, progress, logs, events, pause, clean, the

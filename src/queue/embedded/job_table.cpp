@@ -58,6 +58,29 @@ std::string order_of(JobState s, bool asc) {
   }
 }
 
+// The new data text with each of `fields` that the old data has (not null) and the new data
+// lacks, appended before its closing brace, as addJobsUnlessActive.lua does; unchanged when
+// either is not a JSON object.
+std::string inherit_fields(const std::string& old_text, const std::string& new_text,
+                           const std::vector<std::string>& fields) {
+  if (fields.empty()) return new_text;
+  json::error_code ec;
+  const auto old_value = json::parse(old_text, ec);
+  if (ec || !old_value.is_object()) return new_text;
+  const auto new_value = json::parse(new_text, ec);
+  if (ec || !new_value.is_object()) return new_text;
+  std::string added;
+  for (const auto& name : fields) {
+    const auto* v = old_value.get_object().if_contains(name);
+    if (v == nullptr || v->is_null() || new_value.get_object().contains(name)) continue;
+    if (!added.empty()) added += ',';
+    added += json::serialize(json::string(name)) + ":" + json::serialize(*v);
+  }
+  if (added.empty()) return new_text;
+  const auto close = new_text.rfind('}');
+  return new_text.substr(0, close) + (new_value.get_object().empty() ? "" : ",") + added + "}";
+}
+
 }  // namespace
 
 void create_tables(sqlite::Database& db) {
@@ -222,6 +245,39 @@ std::vector<Queue::AddOutcome> JobTable::add_bulk_unless_pending(const std::vect
     }
     insert(job, now);
     out.push_back(outcome);
+  }
+  tx.commit();
+  return out;
+}
+
+std::vector<Queue::AddOutcome> JobTable::add_bulk_unless_active(
+    const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields,
+    std::int64_t now) {
+  for (const auto& job : jobs)
+    if (!job.opts.job_id || job.opts.job_id->empty())
+      throw std::invalid_argument("add_bulk_unless_active: every job needs a custom id");
+  sqlite::Transaction tx(db_);
+  std::vector<Queue::AddOutcome> out;
+  out.reserve(jobs.size());
+  for (const auto& job : jobs) {
+    const auto& id = *job.opts.job_id;
+    auto current = state(id);
+    if (current == JobState::active) {
+      out.push_back(Queue::AddOutcome::skipped);
+      continue;
+    }
+    if (!current) {
+      insert(job, now);
+      out.push_back(Queue::AddOutcome::added);
+      continue;
+    }
+    NewJob replacement = job;
+    if (*current != JobState::completed && *current != JobState::failed)
+      if (auto old = get(id))
+        replacement.data = inherit_fields(old->data, job.data, inherited_fields);
+    erase(id);
+    insert(replacement, now);
+    out.push_back(Queue::AddOutcome::replaced);
   }
   tx.commit();
   return out;

@@ -45,6 +45,9 @@ class JobTable {
   std::vector<std::string> add_bulk(const std::vector<NewJob>& jobs, std::int64_t now);
   std::vector<Queue::AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs,
                                                          std::int64_t now);
+  std::vector<Queue::AddOutcome> add_bulk_unless_active(
+      const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields,
+      std::int64_t now);
 
   std::optional<Job> get(const std::string& id);
   std::optional<JobState> state(const std::string& id);

@@ -27,6 +27,8 @@
 //     handled by libpq.
 //   - Leases share ownership of the pool's state, so a Lease outliving its Pool is harmless
 //     (its connection is closed on return).
+//   - The leasing itself is core::LeasePool, shared with the Redis pool; this file adds how
+//     to open and check a libpq connection.
 #pragma once
 
 #include <chrono>
@@ -34,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "core/lease_pool.h"
 #include "store/errors.h"
 #include "store/postgres/connection.h"
 
@@ -51,53 +54,26 @@ class PoolTimeout : public store::Unavailable {
   using store::Unavailable::Unavailable;
 };
 
-struct PoolStats {
-  std::size_t open = 0;  // idle + leased + being opened; never above size
-  std::size_t idle = 0;
-  std::size_t leased = 0;
-  std::size_t opened_total = 0;   // connections ever opened (replacements included)
-  std::size_t dropped_total = 0;  // connections closed as broken
-};
+// open, idle, leased, opened_total (replacements included), dropped_total (closed as broken).
+using PoolStats = core::LeasePoolStats;
 
-class Lease {
- public:
-  Lease(Lease&& other) noexcept = default;
-  Lease& operator=(Lease&& other) noexcept;
-  ~Lease();
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-
-  Connection& operator*() const { return *connection_; }
-  Connection* operator->() const { return connection_.get(); }
-  explicit operator bool() const { return connection_ != nullptr; }
-
- private:
-  friend class Pool;
-  struct Shared;
-  Lease(std::shared_ptr<Shared> shared, std::unique_ptr<Connection> connection);
-  void give_back() noexcept;
-
-  std::shared_ptr<Shared> shared_;
-  std::unique_ptr<Connection> connection_;
-};
+// Exclusive use of one pooled connection until destruction. Movable.
+using Lease = core::LeasePool<Connection>::Lease;
 
 class Pool {
  public:
   // Does not connect; the first acquire() does. std::invalid_argument for size 0 or a URL
   // libpq cannot parse.
   explicit Pool(PoolOptions options);
-  ~Pool();
-  Pool(const Pool&) = delete;
-  Pool& operator=(const Pool&) = delete;
 
   // A healthy idle connection, else a new one if fewer than `size` exist, else waits up to
   // acquire_timeout for one to come back. Throws PoolTimeout, or store::Unavailable when
   // connecting fails.
-  Lease acquire();
-  PoolStats stats() const;
+  Lease acquire() { return leases_.acquire(); }
+  PoolStats stats() const { return leases_.stats(); }
 
  private:
-  std::shared_ptr<Lease::Shared> shared_;
+  core::LeasePool<Connection> leases_;
 };
 
 }  // namespace crawler::store::postgres

@@ -24,22 +24,17 @@
 local rcall = redis.call
 --- @include "insertByPriority"
 --- @include "storeNewJob"
+--- @include "addPlacement"
 
 local base = KEYS[7]
-local token = ARGV[1]
-local n = tonumber(ARGV[2])
-local lifoFlags = ARGV[3 + 7 * n]
-local last = rcall("INCRBY", KEYS[4], n)
-local paused = rcall("EXISTS", KEYS[3]) == 1
-local target = paused and KEYS[2] or KEYS[1]
-local waitingChannel = KEYS[1] .. "ing@" .. token
+local p = addPlacement()
 local ids = {}
 -- Plain FIFO adds are gathered and pushed by one LPUSH (same list order as one LPUSH per
 -- job), flushed before anything that must see them in the list (lifo, priority).
 local pending = {}
 local function flushPending()
   if #pending > 0 then
-    rcall("LPUSH", target, unpack(pending))
+    rcall("LPUSH", p.target, unpack(pending))
     pending = {}
   end
 end
@@ -48,16 +43,16 @@ local function pushPending(id)
   if #pending >= 1000 then flushPending() end
 end
 
-for i = 1, n do
+for i = 1, p.n do
   local a = 3 + (i - 1) * 7
-  local counter = last - n + i
+  local counter = p.first + i
   local id = ARGV[a]
   if id == "" then id = tostring(counter) end
   if ARGV[a] ~= "" and rcall("EXISTS", base .. id) == 1 then
-    rcall("PUBLISH", base .. "duplicated@" .. token, id)
+    rcall("PUBLISH", base .. "duplicated@" .. ARGV[1], id)
   else
-    storeNewJob(base, id, a, counter, string.sub(lifoFlags, i, i) == "1", target, KEYS[5],
-      KEYS[6], waitingChannel, pushPending, flushPending)
+    storeNewJob(base, id, a, counter, string.sub(p.lifoFlags, i, i) == "1", p.target, KEYS[5],
+      KEYS[6], p.waitingChannel, pushPending, flushPending)
   end
   ids[i] = id
 end

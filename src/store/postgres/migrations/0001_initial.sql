@@ -1,4 +1,4 @@
--- The original's schema, improved: timestamptz (UTC), unique (keyword, url), exact network
+-- The Node service's schema (docs/glossary.md), improved: timestamptz (UTC), unique (keyword, url), exact network
 -- bytes, and ranking rows keyed by the queue job (id, creation time, attempt) so a retried or
 -- duplicated job never writes a second row.
 

@@ -1,7 +1,6 @@
 -- Keyword listing at 10,000+ rows, and bulk rows linked to monitored keywords.
 --
--- The original answered GET /api/keywords with count(*) OVER (), which reads and sorts every
--- row on every request. Here a page is an index scan of `limit` rows (one index per sort
+-- Counting a page with count(*) OVER () reads and sorts every row on every request. Here a page is an index scan of `limit` rows (one index per sort
 -- order, NULLS LAST in both directions, id as the tie-break, matching the ORDER BY exactly),
 -- and the unfiltered total, the common case, is one row of keyword_count, kept exact by
 -- statement-level triggers. The cost: concurrent keyword inserts/deletes serialise on that

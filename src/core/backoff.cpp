@@ -1,12 +1,12 @@
 // Exponential backoff with jitter (see backoff.h for the design).
-#include "redis/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
-namespace crawler::redis {
+namespace crawler {
 
 void validate(const BackoffOptions& options) {
   if (options.initial.count() <= 0) {
@@ -61,4 +61,4 @@ std::chrono::milliseconds Backoff::next() {
   return apply_jitter(ceiling, options_.jitter, unit(*rng_));
 }
 
-}  // namespace crawler::redis
+}  // namespace crawler
