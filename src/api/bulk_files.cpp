@@ -1,6 +1,8 @@
 #include "api/bulk_files.h"
 
 #include "api/json_io.h"
+#include "core/clock.h"
+#include "core/percent_encoding.h"
 #include "xlsx/writer.h"
 
 namespace crawler::api {
@@ -50,28 +52,14 @@ std::string bulk_export_xlsx(const std::vector<store::BulkSearchKeyword>& rows) 
     auto done = r.completed_at                                 ? r.completed_at
                 : r.status == store::BulkKeywordStatus::cached ? r.cached_from
                                                                : std::nullopt;
-    cells.emplace_back(done ? iso8601(*done) : std::string("-"));
+    cells.emplace_back(done ? iso8601_ms(*done) : std::string("-"));
     t.rows.push_back(std::move(cells));
   }
   return xlsx::write_xlsx(t);
 }
 
 std::string rfc5987_encode(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool attr_char =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-    if (attr_char) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-    }
-  }
-  return out;
+  return percent_encode(text, "!#$&+-.^_`|~");  // RFC 5987's attr-char beside ALPHA / DIGIT
 }
 
 http::Response xlsx_attachment(std::string bytes, const std::string& filename,

@@ -18,6 +18,8 @@
 #include "api/json_io.h"
 #include "api/multipart.h"
 #include "api/params.h"
+#include "core/ascii.h"
+#include "core/clock.h"
 #include "core/utf8.h"
 #include "worker/crawl_job.h"
 #include "xlsx/reader.h"
@@ -56,12 +58,6 @@ boost::json::value to_json(const store::BulkSearchKeyword& k) {
       {"completed_at", timestamp(k.completed_at)}};
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // The uploaded file's name as the client sent it (browsers send only the base name; some
 // older ones the full path, which is cut here).
 std::optional<std::string> upload_filename(const FormPart& file) {
@@ -69,7 +65,7 @@ std::optional<std::string> upload_filename(const FormPart& file) {
   std::string name = *file.filename;
   auto slash = name.find_last_of("/\\");
   if (slash != std::string::npos) name = name.substr(slash + 1);
-  name = trim(name);
+  name = std::string(ascii_trim(name));
   if (name.empty()) return std::nullopt;
   if (!is_clean_utf8(name) || name.size() > kMaxNameBytes)
     throw BadRequest("file name must be valid UTF-8 of at most 255 characters");
@@ -79,7 +75,7 @@ std::optional<std::string> upload_filename(const FormPart& file) {
 std::string search_name(const std::vector<FormPart>& parts,
                         const std::optional<std::string>& filename) {
   if (const auto* part = find_part(parts, "name")) {
-    auto name = trim(part->data);
+    std::string name(ascii_trim(part->data));
     if (!is_clean_utf8(name)) throw BadRequest("name must be valid UTF-8 text");
     if (name.size() > kMaxNameBytes) throw BadRequest("name is longer than 255 characters");
     if (!name.empty()) return name;
@@ -87,7 +83,8 @@ std::string search_name(const std::vector<FormPart>& parts,
   // A bulk search needs a name; a client that sends none gets the file's name.
   if (filename) {
     auto dot = filename->rfind('.');
-    auto stem = trim(filename->substr(0, dot == 0 ? filename->size() : dot));
+    std::string stem(
+        ascii_trim(std::string_view(*filename).substr(0, dot == 0 ? filename->size() : dot)));
     if (!stem.empty()) return stem;
   }
   return "bulk search";
@@ -118,7 +115,7 @@ http::Response upload(store::Store& store, queue::Queue& queue,
   store::NewBulkSearch search{name, filename, bulk_rows_from_sheet(sheet.rows)};
   sheet = {};  // the rows are copied; free the sheet before the long part
 
-  auto created = store.create_bulk_search(search, store::now_ms(), cache_interval);
+  auto created = store.create_bulk_search(search, now_ms(), cache_interval);
   int queued = 0;
   try {
     queued = worker::enqueue_bulk(queue, created.keywords);

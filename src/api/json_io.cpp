@@ -1,12 +1,10 @@
 #include "api/json_io.h"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/api_error.h"
+#include "core/clock.h"
 #include "core/json_integer.h"
 #include "core/utf8.h"
 
@@ -77,16 +75,9 @@ std::optional<std::vector<std::string>> get_string_array(const boost::json::obje
   return out;
 }
 
-std::string iso8601(store::Timestamp t) {
-  auto ms = t.time_since_epoch().count() % 1000;
-  if (ms < 0) ms += 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", std::chrono::floor<std::chrono::seconds>(t),
-                     ms);
-}
-
 boost::json::value timestamp(const std::optional<store::Timestamp>& t) {
   if (!t) return nullptr;
-  return boost::json::string(iso8601(*t));
+  return boost::json::string(iso8601_ms(*t));
 }
 
 }  // namespace crawler::api

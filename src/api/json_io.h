@@ -32,6 +32,5 @@ std::optional<std::vector<std::string>> get_string_array(const boost::json::obje
                                                          std::size_t max_length);
 
 boost::json::value timestamp(const std::optional<store::Timestamp>& t);
-std::string iso8601(store::Timestamp t);
 
 }  // namespace crawler::api

@@ -1,22 +1,16 @@
 #include "api/multipart.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "api/api_error.h"
+#include "core/ascii.h"
+#include "core/percent_encoding.h"
 
 namespace crawler::api {
 namespace {
 
 constexpr std::size_t kMaxParts = 32;
 constexpr std::size_t kMaxPartHeaderBytes = 8 * 1024;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -39,14 +33,14 @@ struct HeaderValue {
 HeaderValue parse_header_value(std::string_view s) {
   HeaderValue out;
   auto semi = s.find(';');
-  out.value = lower(trim(s.substr(0, semi)));
+  out.value = ascii_lower(trim(s.substr(0, semi)));
   if (semi == std::string_view::npos) return out;
   s.remove_prefix(semi + 1);
   while (!s.empty()) {
     s = trim(s);
     auto eq = s.find('=');
     auto end_name = std::min(eq, s.find(';'));
-    std::string name = lower(trim(s.substr(0, end_name)));
+    std::string name = ascii_lower(trim(s.substr(0, end_name)));
     if (eq == std::string_view::npos || end_name != eq) {
       s.remove_prefix(end_name == std::string_view::npos ? s.size() : end_name + 1);
       continue;
@@ -77,10 +71,10 @@ HeaderValue parse_header_value(std::string_view s) {
 std::optional<std::string> decode_ext_value(std::string_view v) {
   auto quote = v.find('\'');
   if (quote == std::string_view::npos) return std::nullopt;
-  if (lower(v.substr(0, quote)) != "utf-8") return std::nullopt;
+  if (ascii_lower(v.substr(0, quote)) != "utf-8") return std::nullopt;
   auto second = v.find('\'', quote + 1);
   if (second == std::string_view::npos) return std::nullopt;
-  return http::percent_decode(v.substr(second + 1), false);
+  return percent_decode(v.substr(second + 1));
 }
 
 FormPart parse_part(std::string_view part) {
@@ -97,7 +91,7 @@ FormPart parse_part(std::string_view part) {
     headers.remove_prefix(eol == std::string_view::npos ? headers.size() : eol + 2);
     auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    auto name = lower(trim(line.substr(0, colon)));
+    auto name = ascii_lower(trim(line.substr(0, colon)));
     auto value = trim(line.substr(colon + 1));
     if (name == "content-disposition") {
       auto h = parse_header_value(value);
@@ -108,7 +102,7 @@ FormPart parse_part(std::string_view part) {
       if (!out.filename) out.filename = h.param("filename");
       disposition = true;
     } else if (name == "content-type") {
-      out.content_type = lower(value);
+      out.content_type = ascii_lower(value);
     }
   }
   if (!disposition)

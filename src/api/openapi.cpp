@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/ascii.h"
 #include "core/embedded.h"
 #include "core/version.h"
 
@@ -28,11 +29,6 @@ std::string openapi_path(const std::string& pattern) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 boost::json::object ref(const std::string& schema) {
   return {{"$ref", "#/components/schemas/" + schema}};
 }
@@ -41,7 +37,7 @@ boost::json::object operation(const http::Router::Route& route, bool keys) {
   const auto& doc = route.doc;
   boost::json::object op{{"summary", doc.summary}};
   if (!doc.tag.empty()) op["tags"] = boost::json::array{boost::json::string(doc.tag)};
-  op["operationId"] = lower(route.method) + openapi_path(route.pattern);
+  op["operationId"] = ascii_lower(route.method) + openapi_path(route.pattern);
   boost::json::array params;
   for (const auto& p : doc.params)
     params.push_back(boost::json::object{{"name", p.name},
@@ -103,7 +99,7 @@ std::string openapi_document(const http::Router& router, bool api_keys_required)
     if (route.doc.summary.empty()) continue;  // undocumented internals (e.g. the docs page)
     auto path = openapi_path(route.pattern);
     if (!paths.contains(path)) paths[path] = boost::json::object{};
-    paths[path].as_object()[lower(route.method)] = operation(route, api_keys_required);
+    paths[path].as_object()[ascii_lower(route.method)] = operation(route, api_keys_required);
   }
   boost::json::value schemas = boost::json::object{};
   for (const auto& f : openapi_files())

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/clock.h"
 #include "core/embedded.h"
 
 namespace crawler::api {
@@ -31,9 +32,7 @@ void QueueHistory::stop() {
 
 bool QueueHistory::sample_once() {
   QueueSample s;
-  s.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
+  s.at_ms = epoch_ms();
   try {
     s.counts = queue_.get_job_counts();
     if (workers_)

@@ -1,11 +1,11 @@
 #include "app/config.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <iterator>
 
 #include "app/config_parse.h"
+#include "core/ascii.h"
 #include "crawl/browser/browser_fetcher.h"
 #include "redis/url.h"
 #include "scheduler/cron.h"
@@ -41,11 +41,11 @@ crawl::ProxyConfig& proxy(Config& c) {
 
 std::vector<std::string> parse_resource_types(std::string_view v) {
   std::vector<std::string> out;
-  if (equals_ignoring_case(v, "none")) return out;
+  if (ascii_iequals(v, "none")) return out;
   for (const auto& item : split_list(v)) {
-    const auto* known = std::find_if(
-        std::begin(crawl::browser::kResourceTypes), std::end(crawl::browser::kResourceTypes),
-        [&](std::string_view k) { return equals_ignoring_case(k, item); });
+    const auto* known = std::find_if(std::begin(crawl::browser::kResourceTypes),
+                                     std::end(crawl::browser::kResourceTypes),
+                                     [&](std::string_view k) { return ascii_iequals(k, item); });
     if (known == std::end(crawl::browser::kResourceTypes))
       throw std::invalid_argument("unknown resource type '" + item +
                                   "' (e.g. Image, Font, Media, Stylesheet, Script)");
@@ -420,7 +420,7 @@ std::vector<Setting> make_settings() {
         [](Config& c, std::string_view v) {
           c.crawl.rank_types = split_list(v);
           for (auto& p : c.crawl.rank_types) {
-            for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            p = ascii_upper(p);
             if (p != "AD" && p != "ORGANIC")
               throw std::invalid_argument("unknown area '" + p + "'");
           }

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/ascii.h"
+
 namespace crawler::app {
 
 std::int64_t parse_int(std::string_view text, std::int64_t min, std::int64_t max) {
@@ -28,19 +30,11 @@ double parse_number(std::string_view text, double min) {
   return out;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool parse_bool(std::string_view text) {
   for (auto yes : {"true", "1", "yes", "on"})
-    if (equals_ignoring_case(text, yes)) return true;
+    if (ascii_iequals(text, yes)) return true;
   for (auto no : {"false", "0", "no", "off"})
-    if (equals_ignoring_case(text, no)) return false;
+    if (ascii_iequals(text, no)) return false;
   throw std::invalid_argument("not a boolean (true/false, 1/0, yes/no, on/off)");
 }
 

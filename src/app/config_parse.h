@@ -26,7 +26,4 @@ enum class EmptyItems { skip, keep };
 // comma) are skipped, or kept as "" for a caller that must reject them.
 std::vector<std::string> split_list(std::string_view text, EmptyItems empty = EmptyItems::skip);
 
-// Case-insensitive ASCII equality (the grammars' keywords: "none", "true", resource types).
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 }  // namespace crawler::app

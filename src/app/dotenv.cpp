@@ -1,20 +1,14 @@
 #include "app/dotenv.h"
 
-#include <cctype>
+#include "core/ascii.h"
 
 namespace crawler::app {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 bool valid_key(std::string_view key) {
-  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
+  if (key.empty() || is_ascii_digit(key[0])) return false;
   for (char c : key)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!(is_ascii_alnum(c) || c == '_')) return false;
   return true;
 }
 
@@ -26,19 +20,19 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text) {
   while (!text.empty()) {
     ++line_no;
     auto nl = text.find('\n');
-    auto line = trim(text.substr(0, nl));
+    auto line = ascii_trim(text.substr(0, nl));
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (line.empty() || line[0] == '#') continue;
-    if (line.starts_with("export ")) line = trim(line.substr(7));
+    if (line.starts_with("export ")) line = ascii_trim(line.substr(7));
     auto eq = line.find('=');
     auto error = [&](std::string_view why) {
       return std::invalid_argument(".env line " + std::to_string(line_no) + ": " +
                                    std::string(why));
     };
     if (eq == std::string_view::npos) throw error("expected KEY=VALUE");
-    auto key = trim(line.substr(0, eq));
+    auto key = ascii_trim(line.substr(0, eq));
     if (!valid_key(key)) throw error("invalid variable name '" + std::string(key) + "'");
-    auto raw = trim(line.substr(eq + 1));
+    auto raw = ascii_trim(line.substr(eq + 1));
     std::string value;
     if (!raw.empty() && (raw[0] == '"' || raw[0] == '\'')) {
       char quote = raw[0];
@@ -58,11 +52,11 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text) {
         }
       }
       if (!closed) throw error("unterminated quote");
-      auto rest = trim(raw.substr(i + 1));
+      auto rest = ascii_trim(raw.substr(i + 1));
       if (!rest.empty() && rest[0] != '#') throw error("unexpected text after the closing quote");
     } else {
       auto hash = raw.find(" #");
-      value = std::string(trim(raw.substr(0, hash)));
+      value = std::string(ascii_trim(raw.substr(0, hash)));
     }
     out[std::string(key)] = std::move(value);
   }

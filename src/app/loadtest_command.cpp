@@ -6,16 +6,11 @@
 #include <thread>
 
 #include "app/backends.h"
+#include "core/clock.h"
 #include "worker/crawl_job.h"
 
 namespace crawler::app {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
@@ -35,7 +30,7 @@ int run_loadtest(const Config& config, const LoadtestOptions& o) {
     auto queue = backends->queue();
     auto registry = backends->worker_registry();
     const auto before = queue->get_job_counts();
-    const std::string run = std::to_string(now_ms());
+    const std::string run = std::to_string(epoch_ms());
     std::vector<queue::NewJob> jobs;
     std::vector<std::string> ids;
     for (int i = 0; i < o.jobs; ++i) {

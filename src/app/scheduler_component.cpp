@@ -5,6 +5,8 @@
 #include <random>
 
 #include "app/http_component.h"
+#include "core/clock.h"
+#include "core/hex.h"
 #include "metrics/crawler_metrics.h"
 #include "metrics/queue_sampler.h"
 #include "metrics/worker_registry.h"
@@ -14,17 +16,11 @@
 namespace crawler::app {
 namespace {
 
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // Unique per process, readable in the lease key: host, pid and a random suffix (pids repeat
 // across containers).
 std::string lease_holder() {
   std::random_device rd;
-  char suffix[9];
-  std::snprintf(suffix, sizeof suffix, "%08x", rd());
-  return metrics::make_worker_id(metrics::local_hostname(), ::getpid()) + ":" + suffix;
+  return metrics::make_worker_id(metrics::local_hostname(), ::getpid()) + ":" + hex_u32(rd());
 }
 
 class SchedulerComponent : public Component {

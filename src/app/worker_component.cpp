@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "crawl/browser/browser_fetcher.h"
 #include "crawl/config.h"
 #include "crawl/http_fetcher.h"
@@ -78,9 +79,7 @@ class WorkerComponent : public Component {
     info.pid = static_cast<std::int64_t>(::getpid());
     info.id = metrics::make_worker_id(info.host, info.pid);
     info.concurrency = config.worker_concurrency;
-    info.started_at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+    info.started_at = epoch_ms();
     heartbeat_ =
         std::make_unique<metrics::WorkerHeartbeat>(*workers_, info, [this](metrics::WorkerInfo& w) {
           auto stats = worker_->stats();

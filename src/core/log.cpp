@@ -2,7 +2,6 @@
 // (a Korean keyword, a server's error text) yields a valid JSON line.
 #include "core/log.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +10,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <chrono>
+
+#include "core/clock.h"
 
 namespace crawler::log {
 namespace {
@@ -51,13 +52,6 @@ std::string_view level_name(Level level) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += boost::json::serialize(boost::json::string(s));
-}
-
-std::string now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", std::chrono::floor<std::chrono::seconds>(now),
-                     ms.count());
 }
 
 }  // namespace
@@ -129,7 +123,8 @@ bool Logger::enabled(Level level) const {
 
 void Logger::write(Level level, std::string_view msg, Fields fields) const {
   if (!enabled(level)) return;
-  sink()->info(render(g_format.load(), now_iso8601(), level, role_, msg, fields));
+  sink()->info(render(g_format.load(), iso8601_ms(std::chrono::system_clock::now()), level, role_,
+                      msg, fields));
 }
 
 }  // namespace crawler::log

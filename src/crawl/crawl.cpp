@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "core/ascii.h"
 #include "crawl/rank.h"
 
 namespace crawler::crawl {
@@ -105,9 +106,7 @@ CrawlOutcome crawl(const CrawlInput& input, Fetcher& fetcher, const CrawlOptions
 }
 
 std::optional<CrawlMode> parse_crawl_mode(std::string_view text) {
-  std::string s(text);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string s = ascii_lower(text);
   if (s == "auto") return CrawlMode::automatic;
   if (s == "http") return CrawlMode::http;
   if (s == "browser") return CrawlMode::browser;

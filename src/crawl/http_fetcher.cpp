@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/ascii.h"
 #include "crawl/retry_after.h"
 
 namespace crawler::crawl {
@@ -48,13 +49,6 @@ struct HopContext {
   std::vector<std::pair<std::string, std::string>> headers;  // of the last response seen
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() &&
@@ -86,7 +80,7 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos)
-    ctx->headers.emplace_back(lower(trim(line.substr(0, colon))),
+    ctx->headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
                               std::string(trim(line.substr(colon + 1))));
   return n;
 }
@@ -189,7 +183,7 @@ FetchResult HttpFetcher::fetch(const FetchRequest& request) {
       {"Accept-Language", opt.accept_language},
       {"User-Agent", opt.user_agent}};
   for (const auto& [name, value] : request.headers) {
-    std::erase_if(headers, [&](const auto& kv) { return lower(kv.first) == lower(name); });
+    std::erase_if(headers, [&](const auto& kv) { return ascii_iequals(kv.first, name); });
     headers.emplace_back(name, value);
   }
   HeaderList header_list;

@@ -1,12 +1,13 @@
 #include "crawl/profile.h"
 
 #include <boost/json.hpp>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/ascii.h"
 #include "core/embedded.h"
+#include "core/percent_encoding.h"
 
 namespace crawler::crawl {
 
@@ -15,13 +16,6 @@ const std::vector<EmbeddedFile>& embedded_profile_files();
 namespace {
 
 namespace json = boost::json;
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
 
 std::optional<std::string> field(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -70,7 +64,7 @@ void apply_profile_json(std::vector<Profile>& profiles, std::string_view text) {
       profiles.push_back(Profile{.name = *name});
       target = &profiles.back();
     }
-    if (auto v = field(o, "rank_type")) target->rank_type = upper(*v);
+    if (auto v = field(o, "rank_type")) target->rank_type = ascii_upper(*v);
     if (auto v = field(o, "url")) target->url_template = *v;
     if (auto v = field(o, "items")) target->items = parse_selector(*v);
     if (auto v = field(o, "title")) target->title = parse_selector(*v);
@@ -94,24 +88,14 @@ std::vector<Profile> default_profiles() {
 }
 
 const Profile* find_profile(const std::vector<Profile>& profiles, std::string_view rank_type) {
-  const auto wanted = upper(rank_type);
+  const auto wanted = ascii_upper(rank_type);
   for (const auto& p : profiles)
     if (p.rank_type == wanted) return &p;
   return nullptr;
 }
 
 std::string search_url(const Profile& profile, std::string_view keyword) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : keyword) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
-  }
+  const std::string encoded = percent_encode(keyword);
   std::string url = profile.url_template;
   const auto at = url.find("{query}");
   if (at == std::string::npos)

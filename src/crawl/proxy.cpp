@@ -3,6 +3,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/hex.h"
+
 namespace crawler::crawl {
 namespace {
 
@@ -27,11 +29,7 @@ std::string proxy_session_username(std::string_view user, std::uint64_t salt,
   // Floor division, so instants before 1970 (only in tests) still fall in whole windows.
   const std::int64_t window = seconds >= 0 ? seconds / span : -((-seconds + span - 1) / span);
   const auto id = static_cast<std::uint32_t>(mix(salt ^ mix(static_cast<std::uint64_t>(window))));
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out(user);
-  out += "-session-";
-  for (int shift = 28; shift >= 0; shift -= 4) out += hex[(id >> shift) & 15];
-  return out;
+  return std::string(user) + "-session-" + hex_u32(id);
 }
 
 std::uint64_t random_session_salt() {

@@ -1,14 +1,9 @@
 #include "crawl/rank.h"
 
+#include "core/ascii.h"
+
 namespace crawler::crawl {
 namespace {
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 void strip_prefix(std::string& s, std::string_view prefix) {
   if (s.compare(0, prefix.size(), prefix) == 0) s.erase(0, prefix.size());

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/ascii.h"
 #include "redis/script.h"
 
 namespace crawler::crawl {
@@ -30,13 +31,6 @@ redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', ttl_ms)
 return {1, 0}
 )lua";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 }  // namespace
 
 RateLimiter::RateLimiter(redis::Pool& pool, RateLimiterOptions options)
@@ -61,7 +55,7 @@ redis::Reply RateLimiter::run_script(const std::string& key) {
 }
 
 std::chrono::microseconds RateLimiter::try_acquire(std::string_view host) {
-  const auto reply = run_script(options_.key_prefix + lower(host));
+  const auto reply = run_script(options_.key_prefix + ascii_lower(host));
   if (reply.elements()[0].integer() == 1) return std::chrono::microseconds(0);
   return std::chrono::microseconds(std::max<std::int64_t>(1, reply.elements()[1].integer()));
 }

@@ -2,28 +2,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 #include <vector>
+
+#include "core/ascii.h"
 
 namespace crawler::crawl {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
 std::optional<int> number(std::string_view s) {
-  if (!all_digits(s) || s.size() > 4) return std::nullopt;
+  if (!all_ascii_digits(s) || s.size() > 4) return std::nullopt;
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;
@@ -94,8 +82,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now,
                                                       std::chrono::seconds cap) {
   using namespace std::chrono;
-  value = trim(value);
-  if (all_digits(value)) {
+  value = ascii_trim(value);
+  if (all_ascii_digits(value)) {
     // Anything longer than 9 digits exceeds any sane cap; avoid overflow by clamping early.
     if (value.size() > 9) return cap;
     long long v = 0;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/ascii.h"
 #include "crawl/libxml_setup.h"
 
 namespace crawler::crawl {
@@ -35,7 +36,7 @@ SelectorStep compound(std::string_view css, std::string_view part, bool child) {
   } else {
     while (i < part.size() && is_name_char(part[i])) {
       const char c = part[i++];
-      step.tag += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      step.tag += ascii_to_lower(c);
     }
   }
   while (i < part.size()) {

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/ascii.h"
+
 namespace crawler::crawl {
 namespace {
 
@@ -298,9 +300,7 @@ std::optional<UrlRefusal> check_url(const SsrfPolicy& policy, std::string_view u
 bool allowed_scheme(std::string_view url) {
   const auto colon = url.find("://");
   if (colon == std::string_view::npos) return false;
-  std::string scheme(url.substr(0, colon));
-  for (char& c : scheme)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string scheme = ascii_lower(url.substr(0, colon));
   return scheme == "http" || scheme == "https";
 }
 

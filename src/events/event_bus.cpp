@@ -3,7 +3,8 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <ctime>
+
+#include "core/clock.h"
 
 namespace crawler::events {
 
@@ -52,18 +53,6 @@ std::string number_text(const json::value& v, double d) {
 
 }  // namespace
 
-std::string iso_timestamp(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];  // wide enough for any int fields (GCC checks -Wformat-truncation at -O2)
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::vector<Event> translate(const queue::QueueEvent& e, const std::optional<std::string>& job_data,
                              std::chrono::system_clock::time_point now) {
   const json::value data = job_data ? parse_or_null(*job_data) : json::value(nullptr);
@@ -77,7 +66,7 @@ std::vector<Event> translate(const queue::QueueEvent& e, const std::optional<std
       json::object updated;
       updated["keywordId"] = keyword_id;
       updated["rank"] = rank;
-      updated["timestamp"] = iso_timestamp(now);
+      updated["timestamp"] = iso8601_ms(now);
       out.push_back({"rank_updated", json::serialize(updated)});
 
       json::value target = field_or_null(result, "targetRank");

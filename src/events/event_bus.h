@@ -44,7 +44,6 @@ struct Event {
 // Pure: the events one queue event becomes. `job_data` is the job's data JSON text if known.
 std::vector<Event> translate(const queue::QueueEvent& e, const std::optional<std::string>& job_data,
                              std::chrono::system_clock::time_point now);
-std::string iso_timestamp(std::chrono::system_clock::time_point t);
 
 class EventBus {
  public:

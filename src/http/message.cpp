@@ -3,30 +3,14 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include "core/ascii.h"
+#include "core/percent_encoding.h"
+
 namespace crawler::http {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string_view Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
+    if (ascii_iequals(k, name)) return v;
   return {};
 }
 
@@ -47,24 +31,6 @@ Response Response::text(int status, std::string body, std::string content_type) 
 Response Response::error(int status, std::string_view message) {
   return json(status, "{\"success\":false,\"error\":" +
                           boost::json::serialize(boost::json::string(message)) + "}");
-}
-
-std::string percent_decode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%' && i + 2 < in.size()) {
-      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += (plus_is_space && c == '+') ? ' ' : c;
-  }
-  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {

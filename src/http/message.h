@@ -42,6 +42,5 @@ struct Response {
 
 // Splits "a=1&b=x%20y" into decoded pairs, in order. Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
-std::string percent_decode(std::string_view in, bool plus_is_space);
 
 }  // namespace crawler::http

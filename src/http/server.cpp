@@ -27,6 +27,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/percent_encoding.h"
 #include "http/websocket_session.h"
 
 namespace crawler::http {

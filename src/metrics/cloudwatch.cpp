@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <cmath>
 
+#include "core/clock.h"
 #include "metrics/aws_http.h"
 
 namespace crawler::metrics {
@@ -15,7 +16,7 @@ constexpr const char* kService = "monitoring";  // CloudWatch's signing name
 
 // Epoch seconds, with milliseconds only when there are some (as the SDKs serialize).
 boost::json::value epoch_seconds(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto ms = epoch_ms(t);
   if (ms % 1000 == 0) return boost::json::value(ms / 1000);
   return boost::json::value(static_cast<double>(ms) / 1000.0);
 }

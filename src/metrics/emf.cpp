@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "core/clock.h"
+
 namespace crawler::metrics {
 
 std::string emf_line(const std::string& metric_namespace, const std::vector<MetricDatum>& data,
@@ -32,10 +34,8 @@ std::string emf_line(const std::string& metric_namespace, const std::vector<Metr
                                              {"Dimensions", boost::json::array{set}},
                                              {"Metrics", std::move(metrics)}});
   }
-  boost::json::object aws{
-      {"Timestamp",
-       std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count()},
-      {"CloudWatchMetrics", std::move(directives)}};
+  boost::json::object aws{{"Timestamp", epoch_ms(when)},
+                          {"CloudWatchMetrics", std::move(directives)}};
   boost::json::object line{{"_aws", std::move(aws)}};
   for (auto& kv : root) line[kv.key()] = kv.value();
   return boost::json::serialize(line);

@@ -4,16 +4,10 @@
 #include <cstdio>
 
 #include "core/backoff.h"
+#include "core/clock.h"
 #include "metrics/emf.h"
 
 namespace crawler::metrics {
-namespace {
-
-std::int64_t ms_since_epoch(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
 
 CloudWatchSink::CloudWatchSink(CloudWatchClient& client) : client_(client) {}
 
@@ -54,7 +48,7 @@ ErrorRateTracker::Period ErrorRateTracker::update(const std::vector<WorkerInfo>&
       // max(0, ...): a counter never goes down for one id, but be safe against bad data.
       p.completed += std::max<std::int64_t>(0, w.jobs_completed - it->second.first);
       p.failed += std::max<std::int64_t>(0, w.jobs_failed - it->second.second);
-    } else if (previous_time_ && w.started_at >= ms_since_epoch(*previous_time_)) {
+    } else if (previous_time_ && w.started_at >= epoch_ms(*previous_time_)) {
       p.completed += w.jobs_completed;
       p.failed += w.jobs_failed;
     }

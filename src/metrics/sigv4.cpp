@@ -4,52 +4,18 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
-#include <cctype>
-#include <ctime>
 #include <map>
 #include <stdexcept>
+
+#include "core/ascii.h"
+#include "core/clock.h"
+#include "core/hex.h"
+#include "core/percent_encoding.h"
 
 namespace crawler::metrics::sigv4 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-bool unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding without '+' → space: AWS signs '+' as the literal character %2B.
-std::string decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -72,23 +38,12 @@ std::string date_part(std::string_view amz) { return std::string(amz.substr(0, 8
 
 }  // namespace
 
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
-  return hex(std::string_view(reinterpret_cast<const char*>(md), len));
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
@@ -109,28 +64,11 @@ std::string signing_key(std::string_view secret, std::string_view date, std::str
 }
 
 std::string amz_date(std::chrono::system_clock::time_point t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
+  return format_utc(t, "%Y%m%dT%H%M%SZ");
 }
 
 std::string uri_encode(std::string_view s, bool encode_slash) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (unreserved(c) || (c == '/' && !encode_slash)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(s, encode_slash ? kUnreservedMarks : "-._~/");
 }
 
 std::string canonical_path(std::string_view path, bool normalize) {
@@ -173,7 +111,9 @@ std::string canonical_query(std::string_view query) {
       auto eq = part.find('=');
       auto name = part.substr(0, eq);
       auto value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
-      params.emplace_back(uri_encode(decode(name), true), uri_encode(decode(value), true));
+      // '+' stays itself (not a space): AWS signs it as the literal character, %2B.
+      params.emplace_back(uri_encode(percent_decode(name), true),
+                          uri_encode(percent_decode(value), true));
     }
     if (amp == std::string_view::npos) break;
     pos = amp + 1;
@@ -191,7 +131,7 @@ std::string canonical_query(std::string_view query) {
 
 std::pair<std::string, std::string> canonical_headers(const Headers& headers) {
   std::map<std::string, std::vector<std::string>> merged;  // sorted by lower-case name
-  for (const auto& [name, value] : headers) merged[lower(name)].push_back(collapse(value));
+  for (const auto& [name, value] : headers) merged[ascii_lower(name)].push_back(collapse(value));
   std::string block, signed_list;
   for (const auto& [name, values] : merged) {
     block += name;
@@ -236,7 +176,7 @@ Signature sign(const SigningRequest& request, const Credentials& credentials,
                        sha256_hex(out.canonical_request);
   const std::string key =
       signing_key(credentials.secret_access_key, date, params.region, params.service);
-  out.signature = hex(hmac_sha256(key, out.string_to_sign));
+  out.signature = hex_encode(hmac_sha256(key, out.string_to_sign));
   out.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + '/' +
                       scope + ", SignedHeaders=" + signed_headers + ", Signature=" + out.signature;
   out.headers_to_add.emplace_back("Authorization", out.authorization);

@@ -77,7 +77,6 @@ Signature sign(const SigningRequest& request, const Credentials& credentials,
 // The building blocks, exposed for tests and for verifying a received request.
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw bytes
-std::string hex(std::string_view bytes);
 std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
                         std::string_view service);              // raw bytes
 std::string amz_date(std::chrono::system_clock::time_point t);  // 20150830T123600Z

@@ -3,19 +3,15 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii.h"
+
 namespace crawler::metrics {
-namespace {
-
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-}  // namespace
 
 bool valid_metric_name(std::string_view name) {
   if (name.empty()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    if (!(is_alpha(c) || c == '_' || c == ':' || (i > 0 && is_digit(c)))) return false;
+    if (!(is_ascii_alpha(c) || c == '_' || c == ':' || (i > 0 && is_ascii_digit(c)))) return false;
   }
   return true;
 }
@@ -24,7 +20,7 @@ bool valid_label_name(std::string_view name) {
   if (name.empty() || name.starts_with("__")) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    if (!(is_alpha(c) || c == '_' || (i > 0 && is_digit(c)))) return false;
+    if (!(is_ascii_alpha(c) || c == '_' || (i > 0 && is_ascii_digit(c)))) return false;
   }
   return true;
 }

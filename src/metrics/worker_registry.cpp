@@ -7,14 +7,11 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/clock.h"
+#include "core/hex.h"
+
 namespace crawler::metrics {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::int64_t to_int(const std::string& s) {
   std::int64_t v = 0;
@@ -36,12 +33,7 @@ void check(const redis::Reply& r, const char* what) {
 
 std::string make_worker_id(const std::string& host, std::int64_t pid) {
   std::random_device rd;
-  char buf[16];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, rd(), 16);
-  (void)ec;
-  std::string suffix(buf, end);
-  while (suffix.size() < 8) suffix.insert(suffix.begin(), '0');
-  return host + ":" + std::to_string(pid) + ":" + suffix;
+  return host + ":" + std::to_string(pid) + ":" + hex_u32(rd());
 }
 
 std::string local_hostname() {
@@ -70,7 +62,7 @@ std::string RedisWorkerRegistry::worker_key(const std::string& id) const {
 
 void RedisWorkerRegistry::announce(WorkerInfo info) {
   if (info.id.empty()) throw std::invalid_argument("WorkerRegistry::announce: empty id");
-  info.heartbeat = now_ms();
+  info.heartbeat = epoch_ms();
   const std::string key = worker_key(info.id);
   auto replies = pool_.pipeline({
       {"MULTI"},
@@ -109,7 +101,7 @@ void RedisWorkerRegistry::remove(const std::string& id) {
 }
 
 std::vector<WorkerInfo> RedisWorkerRegistry::list_live() {
-  const std::int64_t cutoff = now_ms() - ttl().count();
+  const std::int64_t cutoff = epoch_ms() - ttl().count();
   auto first =
       pool_.pipeline({{"ZREMRANGEBYSCORE", index_key(), "-inf", "(" + std::to_string(cutoff)},
                       {"ZRANGE", index_key(), "0", "-1"}});
@@ -178,7 +170,7 @@ LocalWorkerRegistry::LocalWorkerRegistry(WorkerRegistryOptions options)
 
 void LocalWorkerRegistry::announce(WorkerInfo info) {
   if (info.id.empty()) throw std::invalid_argument("WorkerRegistry::announce: empty id");
-  info.heartbeat = now_ms();
+  info.heartbeat = epoch_ms();
   std::lock_guard lock(mutex_);
   workers_[info.id] = std::move(info);
 }
@@ -189,7 +181,7 @@ void LocalWorkerRegistry::remove(const std::string& id) {
 }
 
 std::vector<WorkerInfo> LocalWorkerRegistry::list_live() {
-  const auto oldest = now_ms() - ttl().count();
+  const auto oldest = epoch_ms() - ttl().count();
   std::vector<WorkerInfo> out;
   {
     std::lock_guard lock(mutex_);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/hex.h"
+
 namespace crawler::redis {
 namespace {
 
@@ -14,7 +16,6 @@ namespace {
 }
 
 void append_quoted(std::string& out, const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (char c : s) {
     const auto b = static_cast<unsigned char>(c);
@@ -23,8 +24,8 @@ void append_quoted(std::string& out, const std::string& s) {
       out += c;
     } else if (b < 0x20 || b >= 0x7f) {
       out += "\\x";
-      out += kHex[b >> 4];
-      out += kHex[b & 0xF];
+      out += hex_digit(b >> 4);
+      out += hex_digit(b);
     } else {
       out += c;
     }

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/hex.h"
+
 namespace crawler::redis {
 
 std::string sha1_hex(std::string_view data) {
@@ -14,14 +16,7 @@ std::string sha1_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
     throw std::runtime_error("SHA1 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 Script make_script(std::string name, std::string text) {

@@ -9,83 +9,27 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/ascii.h"
+#include "core/hex.h"
+#include "core/percent_encoding.h"
+
 namespace crawler::redis {
 namespace {
 
 constexpr std::string_view kPlain = "redis://";
 constexpr std::string_view kTls = "rediss://";
 
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // `what` names the field in the error. No error in this file quotes a value: a URL typed
 // wrongly (say, with the host forgotten) can put the password in any position.
-std::string percent_decode(std::string_view in, const char* what) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out += in[i];
-      continue;
-    }
-    const int hi = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
-    const int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      throw std::invalid_argument(std::string("redis url: bad percent-encoding in ") + what);
-    }
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
-
-bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string percent_encode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : in) {
-    if (is_unreserved(c)) {
-      out += c;
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[b >> 4];
-      out += kHex[b & 0xF];
-    }
-  }
-  return out;
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
+std::string decode_field(std::string_view in, const char* what) {
+  auto out = percent_decode_strict(in);
+  if (!out) throw std::invalid_argument(std::string("redis url: bad percent-encoding in ") + what);
+  return std::move(*out);
 }
 
 bool valid_host_name(std::string_view h) {
   for (char c : h) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_';
+    const bool ok = is_ascii_alnum(c) || c == '-' || c == '.' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -106,7 +50,7 @@ bool valid_ipv6_literal(std::string_view h) {
 void parse_port(std::string_view s, Endpoint& ep) {
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (!all_digits(s) || ec != std::errc() || end != s.data() + s.size() || value == 0 ||
+  if (!all_ascii_digits(s) || ec != std::errc() || end != s.data() + s.size() || value == 0 ||
       value > 65535) {
     throw std::invalid_argument("redis url: bad port (expected 1-65535)");
   }
@@ -159,7 +103,7 @@ void parse_db(std::string_view path, Endpoint& ep) {
   const auto digits = path.substr(1);
   int value = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (!all_digits(digits) || ec != std::errc() || end != digits.data() + digits.size()) {
+  if (!all_ascii_digits(digits) || ec != std::errc() || end != digits.data() + digits.size()) {
     throw std::invalid_argument("redis url: bad db (expected a non-negative integer)");
   }
   ep.db = value;
@@ -170,10 +114,10 @@ void parse_db(std::string_view path, Endpoint& ep) {
 Endpoint parse_url(std::string_view url) {
   Endpoint ep;
   std::string_view rest;
-  if (starts_with_nocase(url, kTls)) {
+  if (ascii_istarts_with(url, kTls)) {
     ep.tls = true;
     rest = url.substr(kTls.size());
-  } else if (starts_with_nocase(url, kPlain)) {
+  } else if (ascii_istarts_with(url, kPlain)) {
     rest = url.substr(kPlain.size());
   } else {
     // Even the scheme is not quoted: a mangled URL can start with its user info.
@@ -187,10 +131,10 @@ Endpoint parse_url(std::string_view url) {
     const auto userinfo = rest.substr(0, at);
     const auto colon = userinfo.find(':');
     if (colon == std::string_view::npos) {
-      ep.password = percent_decode(userinfo, "password");
+      ep.password = decode_field(userinfo, "password");
     } else {
-      ep.user = percent_decode(userinfo.substr(0, colon), "user");
-      ep.password = percent_decode(userinfo.substr(colon + 1), "password");
+      ep.user = decode_field(userinfo.substr(0, colon), "user");
+      ep.password = decode_field(userinfo.substr(colon + 1), "password");
     }
     rest = rest.substr(at + 1);
   }

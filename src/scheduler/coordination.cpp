@@ -2,14 +2,11 @@
 
 #include <stdexcept>
 
+#include "core/clock.h"
 #include "sqlite/database.h"
 
 namespace crawler::scheduler {
 namespace {
-
-std::int64_t to_ms(Coordination::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 Coordination::TimePoint from_ms(std::int64_t ms) {
   return Coordination::TimePoint(std::chrono::milliseconds(ms));
@@ -28,7 +25,7 @@ std::optional<Coordination::TimePoint> RedisCoordination::last_tick() {
 }
 
 void RedisCoordination::record_tick(TimePoint started) {
-  pool_.command({"SET", key_, std::to_string(to_ms(started))});
+  pool_.command({"SET", key_, std::to_string(epoch_ms(started))});
 }
 
 SoloCoordination::SoloCoordination(const std::string& path, std::string holder)
@@ -60,7 +57,7 @@ void SoloCoordination::record_tick(TimePoint started) {
   db_->prepare(
          "INSERT INTO scheduler_state (name, value) VALUES ('last_tick', ?1) "
          "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-      .bind(1, to_ms(started))
+      .bind(1, epoch_ms(started))
       .run();
 }
 

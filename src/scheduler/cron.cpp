@@ -4,9 +4,10 @@
 #include <cctz/time_zone.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <vector>
+
+#include "core/ascii.h"
 
 namespace crawler::scheduler {
 namespace {
@@ -25,9 +26,7 @@ const char* const kDays[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
 int parse_value(std::string_view token, const FieldSpec& spec) {
   if (spec.names) {
-    std::string upper(token);
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const std::string upper = ascii_upper(token);
     for (int i = 0; i < spec.names_count; ++i)
       if (upper == spec.names[i]) return spec.min + i;
   }
@@ -92,9 +91,9 @@ std::vector<std::string_view> split_fields(std::string_view s) {
   std::vector<std::string_view> out;
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && is_ascii_space(s[i])) ++i;
     size_t start = i;
-    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && !is_ascii_space(s[i])) ++i;
     if (i > start) out.push_back(s.substr(start, i - start));
   }
   return out;

@@ -9,15 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "store/bulk_status.h"
 
 namespace crawler::store {
 
 using Clock = std::chrono::system_clock;
+// The type of core/clock.h's now_ms(), the store's "now".
 using Timestamp = std::chrono::time_point<Clock, std::chrono::milliseconds>;
-
-// Now, truncated to the millisecond (the precision every backend keeps).
-inline Timestamp now_ms() { return std::chrono::floor<std::chrono::milliseconds>(Clock::now()); }
 
 // ---- keywords -------------------------------------------------------------------------------
 

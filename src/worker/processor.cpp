@@ -2,14 +2,11 @@
 
 #include <stdexcept>
 
+#include "core/clock.h"
 #include "worker/crawl_job.h"
 
 namespace crawler::worker {
 namespace {
-
-store::Timestamp now_ms() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 std::string describe(const crawl::CrawlOutcome& o) {
   std::string s = std::string(crawl::to_string(o.status)) + " via " + o.method + " (" +
@@ -40,11 +37,7 @@ std::string CrawlProcessor::process(queue::JobContext& ctx) {
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       options_.metrics->job_duration.labels({"processing"}).observe(seconds);
-      double total = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count() -
-                                         ctx.job().timestamp) /
-                     1000.0;
+      double total = static_cast<double>(epoch_ms() - ctx.job().timestamp) / 1000.0;
       options_.metrics->job_duration.labels({"total"}).observe(total);
     }
     return result;

@@ -1,5 +1,7 @@
 #include "xlsx/cell_ref.h"
 
+#include "core/ascii.h"
+
 namespace crawler::xlsx {
 
 std::optional<std::size_t> parse_index(std::string_view digits) {
@@ -18,9 +20,8 @@ std::optional<CellRef> parse_cell_ref(std::string_view ref) {
   std::size_t letters = 0;
   std::size_t column = 0;
   while (letters < ref.size()) {
-    char c = ref[letters];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c < 'A' || c > 'Z') break;
+    const char c = ascii_to_upper(ref[letters]);
+    if (!is_ascii_upper(c)) break;
     column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
     if (++letters > 7) return std::nullopt;
   }

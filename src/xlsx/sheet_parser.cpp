@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/hex.h"
 #include "xlsx/cell_ref.h"
 #include "xlsx/errors.h"
 #include "xlsx/xml_stream.h"
@@ -12,15 +13,9 @@ namespace {
 std::optional<unsigned> hex4(std::string_view s) {
   unsigned v = 0;
   for (char c : s) {
-    v <<= 4;
-    if (c >= '0' && c <= '9')
-      v |= static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      v |= static_cast<unsigned>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F')
-      v |= static_cast<unsigned>(c - 'A' + 10);
-    else
-      return std::nullopt;
+    const int digit = hex_value(c);
+    if (digit < 0) return std::nullopt;
+    v = v << 4 | static_cast<unsigned>(digit);
   }
   return v;
 }

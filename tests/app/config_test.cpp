@@ -11,6 +11,7 @@
 #include "app/cli.h"
 #include "app/config_parse.h"
 #include "app/demo_component.h"
+#include "core/ascii.h"
 
 using namespace crawler::app;
 using namespace std::chrono_literals;
@@ -183,8 +184,8 @@ TEST(ConfigParse, CommaLists) {
   EXPECT_EQ(split_list(""), V{});
   EXPECT_EQ(split_list("a,,b,", EmptyItems::keep), (V{"a", "", "b", ""}));
   EXPECT_EQ(split_list("one", EmptyItems::keep), V{"one"});
-  EXPECT_TRUE(equals_ignoring_case("None", "none"));
-  EXPECT_FALSE(equals_ignoring_case("nonE ", "none"));
+  EXPECT_TRUE(crawler::ascii_iequals("None", "none"));
+  EXPECT_FALSE(crawler::ascii_iequals("nonE ", "none"));
 }
 
 TEST(Config, BooleansShareTheGrammarAndNameTheVariable) {

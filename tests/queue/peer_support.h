@@ -9,18 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "queue/queue.h"
 #include "support/subprocess.h"
 
 namespace crawler::queue::testing {
 
 namespace json = boost::json;
-
-inline std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Runs `node bull_peer.js <command> <url> <prefix> <queue> args...` and parses the last line
 // of its output as JSON. Throws with the output when it fails.

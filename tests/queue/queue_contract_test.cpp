@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/clock.h"
 #include "support/finish_jobs.h"
 #include "support/poll.h"
 #include "support/subprocess.h"
@@ -23,12 +24,6 @@ using namespace std::chrono_literals;
 using crawler::testing::poll_until;
 using Outcome = Queue::AddOutcome;
 using Clock = std::chrono::steady_clock;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Runs a worker until `done` holds (or 20 s pass), then stops it.
 template <typename Done>
@@ -137,7 +132,7 @@ TEST_P(QueueContract, AddStoresTheJobAsGiven) {
   j.opts = retrying_options();
   j.opts.job_id = "kw-7";
   j.opts.priority = 5;
-  const auto before = now_ms();
+  const auto before = epoch_ms();
   EXPECT_EQ(queue_->add(j), "kw-7");
   auto stored = queue_->get_job("kw-7");
   ASSERT_TRUE(stored);
@@ -150,7 +145,7 @@ TEST_P(QueueContract, AddStoresTheJobAsGiven) {
   EXPECT_EQ(stored->attempts_made, 0);
   EXPECT_EQ(stored->progress, "0");
   EXPECT_GE(stored->timestamp, before);
-  EXPECT_LE(stored->timestamp, now_ms());
+  EXPECT_LE(stored->timestamp, epoch_ms());
   EXPECT_EQ(queue_->get_state("kw-7"), JobState::waiting);
   EXPECT_EQ(queue_->get_job_counts(), (JobCounts{1, 0, 0, 0, 0, 0}));
   EXPECT_EQ(queue_->get_job("nope"), std::nullopt);
@@ -214,7 +209,7 @@ TEST_P(QueueContract, DelayedJobWaitsItsDelay) {
   ASSERT_TRUE(run_until(
       *queue_, quick(),
       [&](JobContext&) {
-        started = now_ms();
+        started = epoch_ms();
         return std::string("{}");
       },
       [&] { return queue_->get_state("later") == JobState::completed; }));

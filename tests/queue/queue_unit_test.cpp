@@ -13,6 +13,7 @@
 #include "queue/bull/score.h"
 #include "queue/bull/script_registry.h"
 #include "queue/queue.h"
+#include "queue/stacktrace.h"
 
 namespace crawler::queue {
 namespace {
@@ -239,8 +240,10 @@ TEST(QueueJobHash, DecodesFieldsLeniently) {
   const Job broken = bull::job_from_fields("6", {Reply::bulk("opts"), Reply::bulk("{oops")});
   EXPECT_EQ(broken.opts, JobOptions{});
   EXPECT_EQ(broken.opts_json, "{oops");
-  EXPECT_EQ(bull::append_stacktrace({"a", "b"}, "c", 2), R"(["b","c"])");
-  EXPECT_EQ(bull::append_stacktrace({}, "x\"y", std::nullopt), R"(["x\"y"])");
+  EXPECT_EQ(append_stacktrace({"a", "b"}, "c", 2), R"(["b","c"])");
+  EXPECT_EQ(append_stacktrace({}, "x\"y", std::nullopt), R"(["x\"y"])");
+  EXPECT_EQ(parse_stacktrace(R"(["a",1,"b"])"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(parse_stacktrace("{oops").empty());
 }
 
 TEST(QueueStates, NamesRoundTrip) {

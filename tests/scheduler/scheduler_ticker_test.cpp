@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "core/clock.h"
 #include "redis/pool.h"
 #include "redis/url.h"
 #include "scheduler/ticker.h"
@@ -19,12 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 using crawler::testing::poll_until;
 using crawler::testing::SharedServices;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // One replica: its own Redis pool, lease and ticker; counts the ticks it ran.
 struct Replica {
@@ -99,7 +94,7 @@ TEST_F(TickerTest, ALongTickSkipsAndCountsFiringTimesInsteadOfStacking) {
 
 TEST_F(TickerTest, OneCatchUpTickAfterDowntimeHoweverManyWereMissed) {
   // Yearly schedule; the last tick was recorded three years ago: three firing times missed.
-  admin_.command({"SET", base_ + "last-tick", std::to_string(now_ms() - 3LL * 366 * 86400000)});
+  admin_.command({"SET", base_ + "last-tick", std::to_string(epoch_ms() - 3LL * 366 * 86400000)});
   Replica a(base_, "a", "0 0 1 1 *", 2000ms);
   a.ticker.start();
   ASSERT_TRUE(poll_until([&] { return a.ticks >= 1; }, 5s));
@@ -109,7 +104,7 @@ TEST_F(TickerTest, OneCatchUpTickAfterDowntimeHoweverManyWereMissed) {
   // The tick was recorded: a restart now misses nothing and does not tick.
   a.ticker.stop(std::chrono::steady_clock::now() + 5s);
   auto recorded = std::stoll(admin_.command({"GET", base_ + "last-tick"}).str());
-  EXPECT_NEAR(static_cast<double>(recorded), static_cast<double>(now_ms()), 10000.0);
+  EXPECT_NEAR(static_cast<double>(recorded), static_cast<double>(epoch_ms()), 10000.0);
   Replica again(base_, "again", "0 0 1 1 *", 2000ms);
   again.ticker.start();
   ASSERT_TRUE(poll_until([&] { return again.ticker.status().leader; }, 5s));

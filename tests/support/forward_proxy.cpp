@@ -40,7 +40,8 @@ std::string header(const std::string& head, std::string_view name) {
     if (colon != std::string::npos && colon == name.size()) {
       bool same = true;
       for (std::size_t i = 0; i < colon; ++i)
-        same = same && std::tolower(line[i]) == std::tolower(name[i]);
+        same = same && std::tolower(static_cast<unsigned char>(line[i])) ==
+                           std::tolower(static_cast<unsigned char>(name[i]));
       if (same) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.erase(0, 1);

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/ascii.h"
 #include "crawl/http_fetcher.h"
 #include "crawl/retry_after.h"
 
@@ -39,9 +40,7 @@ double num(const json::object& o, std::string_view key) {
 
 std::string header(const json::object& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    std::string key(k);
-    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-    if (key == name && v.is_string()) return std::string(v.as_string());
+    if (ascii_iequals(k, name) && v.is_string()) return std::string(v.as_string());
   }
   return {};
 }

@@ -3,12 +3,12 @@
 #include <zlib.h>
 
 #include <boost/json.hpp>
-#include <cctype>
-#include <ctime>
 #include <stdexcept>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/log.h"
+#include "core/percent_encoding.h"
 #include "http/server.h"
 
 namespace crawler::crawl::sample_site {
@@ -76,12 +76,7 @@ std::string gzip(std::string_view in) {
 }
 
 std::string http_date(std::chrono::system_clock::time_point t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
+  return format_utc(t, "%a, %d %b %Y %H:%M:%S GMT");
 }
 
 std::string items_html(std::string_view keyword, Page page) {
@@ -187,18 +182,8 @@ http::Response search(const Options& options, const http::Request& req) {
   }
   if (k.mode == "redirect") {
     http::Response res = http::Response::text(302, "");
-    std::string location =
-        req.path + "?where=" + (page == Page::ad ? "m_expd" : "m_web") + "&query=";
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : k.keyword) {
-      if (std::isalnum(c)) {
-        location += static_cast<char>(c);
-      } else {
-        location += '%';
-        location += hex[c >> 4];
-        location += hex[c & 15];
-      }
-    }
+    const std::string location = req.path + "?where=" + (page == Page::ad ? "m_expd" : "m_web") +
+                                 "&query=" + percent_encode(k.keyword, "");
     res.headers.emplace_back("Location", location);
     return res;
   }

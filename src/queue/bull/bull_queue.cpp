@@ -12,6 +12,7 @@
 #include <random>
 #include <utility>
 
+#include "core/hex.h"
 #include "queue/bull/events.h"
 #include "queue/bull/job_hash.h"
 #include "queue/bull/opts_json.h"
@@ -24,10 +25,9 @@ namespace crawler::queue::bull {
 
 std::string random_token() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string s;
   for (int i = 0; i < 32; ++i) {
-    s += kHex[rng() & 0xf];
+    s += hex_digit(static_cast<unsigned>(rng()));
     if (i == 7 || i == 11 || i == 15 || i == 19) s += '-';
   }
   return s;
@@ -193,7 +193,7 @@ class BullQueue final : public Queue {
       const auto r =
           link.eval(script("reprocessJob"),
                     {k.job(id), k.lock(id), k.failed(), k.wait(), k.meta_paused(), k.paused()},
-                    {id, lifo ? "RPUSH" : "LPUSH", token_, std::to_string(now_ms())});
+                    {id, lifo ? "RPUSH" : "LPUSH", token_, std::to_string(epoch_ms())});
       switch (r.integer()) {
         case 1:
           return;
@@ -228,7 +228,7 @@ class BullQueue final : public Queue {
     return run(true, [&](RedisLink& link) {
       const auto r =
           link.eval(script("cleanJobsInSet"), {key, k.priority(), k.base()},
-                    {std::to_string(now_ms() - grace.count()),
+                    {std::to_string(epoch_ms() - grace.count()),
                      std::to_string(std::max<std::int64_t>(0, limit)), is_list ? "list" : "zset"});
       std::vector<std::string> ids;
       for (const auto& e : r.elements()) ids.push_back(e.str());
@@ -335,7 +335,7 @@ class BullQueue final : public Queue {
   std::vector<std::vector<std::string>> add_calls(
       const char* script_name, const std::vector<std::string>& keys,
       const std::vector<NewJob>& jobs, const std::vector<std::string>& extra_args = {}) const {
-    const std::int64_t now = now_ms();
+    const std::int64_t now = epoch_ms();
     std::vector<std::vector<std::string>> calls;
     for (std::size_t first = 0; first < jobs.size(); first += kJobsPerAddCall) {
       const std::size_t n = std::min(kJobsPerAddCall, jobs.size() - first);

@@ -1,14 +1,12 @@
 // Job hash decoding (see job_hash.h).
 #include "queue/bull/job_hash.h"
 
-#include <boost/json.hpp>
 #include <charconv>
 
 #include "queue/bull/opts_json.h"
+#include "queue/stacktrace.h"
 
 namespace crawler::queue::bull {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -16,17 +14,6 @@ std::int64_t to_int(const std::string& s) {
   std::int64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
-}
-
-std::vector<std::string> parse_stacktrace(const std::string& text) {
-  std::vector<std::string> out;
-  json::error_code ec;
-  const json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
 }
 
 }  // namespace
@@ -74,17 +61,6 @@ Job job_from_fields(std::string id, const std::vector<redis::Reply>& f) {
     }
   }
   return job;
-}
-
-std::string append_stacktrace(const std::vector<std::string>& previous, const std::string& entry,
-                              std::optional<int> limit) {
-  json::array a;
-  for (const auto& s : previous) a.emplace_back(s);
-  a.emplace_back(entry);
-  if (limit && *limit > 0 && a.size() > static_cast<std::size_t>(*limit)) {
-    a.erase(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(a.size() - *limit));
-  }
-  return json::serialize(a);
 }
 
 }  // namespace crawler::queue::bull

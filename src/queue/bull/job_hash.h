@@ -17,9 +17,4 @@ namespace crawler::queue::bull {
 
 Job job_from_fields(std::string id, const std::vector<redis::Reply>& flat_fields);
 
-// The JSON array text Bull keeps in `stacktrace`, with `entry` appended and trimmed to the
-// newest `limit` entries (when set).
-std::string append_stacktrace(const std::vector<std::string>& previous, const std::string& entry,
-                              std::optional<int> limit);
-
 }  // namespace crawler::queue::bull

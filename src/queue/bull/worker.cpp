@@ -57,6 +57,7 @@
 #include "queue/bull/opts_json.h"
 #include "queue/bull/redis_link.h"
 #include "queue/bull/score.h"
+#include "queue/stacktrace.h"
 #include "queue/try_outcome.h"
 #include "redis/errors.h"
 #include "redis/retry.h"
@@ -455,7 +456,7 @@ class BullWorker final : public Worker {
     std::vector<Job> fetched;
     redis::Reply reply;
     const bool ok = with_redis([&] {
-      args[2] = std::to_string(now_ms());
+      args[2] = std::to_string(epoch_ms());
       reply = link_.eval(script("completeAndFetch"), keys, args);
     });
     if (!ok) return fetched;
@@ -478,7 +479,7 @@ class BullWorker final : public Worker {
       stats_.lost_locks += lost;
     }
     const auto& jobs = reply.elements().at(1).elements();
-    const std::int64_t processed = now_ms();
+    const std::int64_t processed = epoch_ms();
     for (std::size_t i = 0; i + 1 < jobs.size(); i += 2) {
       Job job = job_from_fields(jobs[i].str(), jobs[i + 1].elements());
       job.processed_on = processed;
@@ -497,7 +498,7 @@ class BullWorker final : public Worker {
     if (auto delay = retry_delay(job, attempts_made, o)) {
       if (delay->count() > 0) {
         action = "delayed";
-        extra = std::to_string(delayed_score(now_ms() + delay->count(), id_low_bits(job.id)));
+        extra = std::to_string(delayed_score(epoch_ms() + delay->count(), id_low_bits(job.id)));
         promote_at = Clock::now() + *delay;
       } else {
         action = "retry";
@@ -514,7 +515,7 @@ class BullWorker final : public Worker {
           link_.eval(script("moveToFailed"),
                      {k.active(), k.failed(), k.delayed(), k.wait(), k.paused(), k.meta_paused(),
                       k.priority(), k.stalled(), k.job(job.id), k.lock(job.id)},
-                     {job.id, token_, std::to_string(now_ms()), o.value, stack,
+                     {job.id, token_, std::to_string(epoch_ms()), o.value, stack,
                       std::to_string(attempts_made), action, extra, payload});
     });
     std::lock_guard lock(mutex_);
@@ -569,13 +570,13 @@ class BullWorker final : public Worker {
             r = link_.eval(
                 script("promoteDelayed"),
                 {k.delayed(), k.wait(), k.priority(), k.paused(), k.meta_paused(), k.base()},
-                {std::to_string(now_ms()), token_});
+                {std::to_string(epoch_ms()), token_});
           })) {
         return;
       }
       auto next = Clock::now() + options_.delayed_guard_interval;
       if (r.is_integer()) {
-        const auto due_in = milliseconds(r.integer() - now_ms());
+        const auto due_in = milliseconds(r.integer() - epoch_ms());
         next = std::min(next, Clock::now() + std::max(due_in, milliseconds(0)));
       }
       next_delayed_ = next;
@@ -600,7 +601,7 @@ class BullWorker final : public Worker {
         r = link_.eval(script("moveStalledJobsToWait"),
                        {k.stalled(), k.wait(), k.active(), k.failed(), k.stalled_check(),
                         k.meta_paused(), k.paused(), k.base()},
-                       {std::to_string(options_.max_stalled_count), std::to_string(now_ms()),
+                       {std::to_string(options_.max_stalled_count), std::to_string(epoch_ms()),
                         std::to_string(options_.stalled_interval.count())});
       });
       next_stalled_check_ = Clock::now() + options_.stalled_interval;

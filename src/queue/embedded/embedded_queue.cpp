@@ -42,6 +42,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.h"
 #include "queue/embedded/job_table.h"
 #include "queue/try_outcome.h"
 #include "sqlite/database.h"
@@ -51,12 +52,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Events to the EventStreams of this process.
 class EventHub {
@@ -147,7 +142,8 @@ struct Core {
                   "an embedded queue (use Redis for several)");
     }
     owner_fd = fd;
-    auto failed = with_table([&](JobTable& t) { return t.recover_active(max_stalled, now_ms()); });
+    auto failed =
+        with_table([&](JobTable& t) { return t.recover_active(max_stalled, epoch_ms()); });
     for (const auto& id : failed)
       events.publish({QueueEvent::Kind::failed, id, "job stalled more than allowable limit"});
     notify_jobs();
@@ -296,7 +292,7 @@ class EmbeddedWorker : public Worker {
   milliseconds idle_wait() {
     auto due = core_->with_table([](JobTable& t) { return t.next_due(); });
     auto wait = options_.drain_block;
-    if (due) wait = std::min(wait, milliseconds(std::max<std::int64_t>(*due - now_ms(), 1)));
+    if (due) wait = std::min(wait, milliseconds(std::max<std::int64_t>(*due - epoch_ms(), 1)));
     return std::min(wait, options_.delayed_guard_interval);
   }
 
@@ -311,7 +307,7 @@ class EmbeddedWorker : public Worker {
       const auto seen = core_->current_generation();
       std::optional<Job> job;
       try {
-        job = core_->with_table([](JobTable& t) { return t.take_next(now_ms()); });
+        job = core_->with_table([](JobTable& t) { return t.take_next(epoch_ms()); });
       } catch (const Error& e) {
         // The file is busy (another process writing): try again shortly. Said once per
         // streak, not at every attempt.
@@ -378,7 +374,8 @@ class EmbeddedWorker : public Worker {
     if (!drop) {
       try {
         if (out.ok) {
-          if (core_->with_table([&](JobTable& t) { return t.complete(job, out.value, now_ms()); }))
+          if (core_->with_table(
+                  [&](JobTable& t) { return t.complete(job, out.value, epoch_ms()); }))
             core_->events.publish({QueueEvent::Kind::completed, job.id, out.value});
           std::lock_guard lock(mutex_);
           ++stats_.completed;
@@ -389,10 +386,10 @@ class EmbeddedWorker : public Worker {
           const bool retry = delay.has_value();
           if (retry) {
             action.kind = delay->count() > 0 ? FailAction::Kind::delayed : FailAction::Kind::retry;
-            action.due_at = now_ms() + delay->count();
+            action.due_at = epoch_ms() + delay->count();
           }
           if (core_->with_table(
-                  [&](JobTable& t) { return t.fail(job, out.value, action, now_ms()); }) &&
+                  [&](JobTable& t) { return t.fail(job, out.value, action, epoch_ms()); }) &&
               !retry)
             core_->events.publish({QueueEvent::Kind::failed, job.id, out.value});
           std::lock_guard lock(mutex_);
@@ -452,20 +449,20 @@ class EmbeddedQueue : public Queue {
 
   std::string add(const NewJob& job) override {
     validate_job_data(job.data);
-    auto id = core_->with_table([&](JobTable& t) { return t.add(job, now_ms()); });
+    auto id = core_->with_table([&](JobTable& t) { return t.add(job, epoch_ms()); });
     core_->notify_jobs();
     return id;
   }
   std::vector<std::string> add_bulk(const std::vector<NewJob>& jobs) override {
     for (const auto& j : jobs) validate_job_data(j.data);
-    auto ids = core_->with_table([&](JobTable& t) { return t.add_bulk(jobs, now_ms()); });
+    auto ids = core_->with_table([&](JobTable& t) { return t.add_bulk(jobs, epoch_ms()); });
     core_->notify_jobs();
     return ids;
   }
   std::vector<AddOutcome> add_bulk_unless_pending(const std::vector<NewJob>& jobs) override {
     for (const auto& j : jobs) validate_job_data(j.data);
     auto out =
-        core_->with_table([&](JobTable& t) { return t.add_bulk_unless_pending(jobs, now_ms()); });
+        core_->with_table([&](JobTable& t) { return t.add_bulk_unless_pending(jobs, epoch_ms()); });
     core_->notify_jobs();
     return out;
   }
@@ -473,7 +470,7 @@ class EmbeddedQueue : public Queue {
       const std::vector<NewJob>& jobs, const std::vector<std::string>& inherited_fields) override {
     for (const auto& j : jobs) validate_job_data(j.data);
     auto out = core_->with_table(
-        [&](JobTable& t) { return t.add_bulk_unless_active(jobs, inherited_fields, now_ms()); });
+        [&](JobTable& t) { return t.add_bulk_unless_active(jobs, inherited_fields, epoch_ms()); });
     core_->notify_jobs();
     return out;
   }
@@ -509,7 +506,7 @@ class EmbeddedQueue : public Queue {
   }
   std::vector<std::string> clean(milliseconds grace, JobState state, std::int64_t limit) override {
     return core_->with_table(
-        [&](JobTable& t) { return t.clean(now_ms() - grace.count(), state, limit); });
+        [&](JobTable& t) { return t.clean(epoch_ms() - grace.count(), state, limit); });
   }
   void pause() override {
     core_->with_table([](JobTable& t) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "queue/bull/opts_json.h"
+#include "queue/stacktrace.h"
 
 namespace crawler::queue::embedded {
 namespace {
@@ -16,26 +17,6 @@ constexpr const char* kColumns =
 
 std::string select_from(const std::string& rest) {
   return std::string("SELECT ") + kColumns + " FROM queue_jobs WHERE queue = ?1 " + rest;
-}
-
-std::string stacktrace_json(const std::vector<std::string>& previous, const std::string& entry,
-                            std::optional<int> limit) {
-  json::array a;
-  for (const auto& s : previous) a.emplace_back(s);
-  a.emplace_back(entry);
-  if (limit && *limit > 0 && a.size() > static_cast<std::size_t>(*limit))
-    a.erase(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(a.size() - *limit));
-  return json::serialize(a);
-}
-
-std::vector<std::string> parse_stacktrace(const std::string& text) {
-  std::vector<std::string> out;
-  json::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array())
-    if (e.is_string()) out.emplace_back(e.get_string());
-  return out;
 }
 
 // The JobCounts field of a state (stuck jobs do not exist here).
@@ -566,7 +547,7 @@ bool JobTable::fail(const Job& job, const std::string& reason, const FailAction&
       .bind(2, job.id)
       .bind(3, job.attempts_made)
       .bind(4, reason)
-      .bind(5, stacktrace_json(job.stacktrace, reason, job.opts.stack_trace_limit))
+      .bind(5, append_stacktrace(job.stacktrace, reason, job.opts.stack_trace_limit))
       .run();
   switch (action.kind) {
     case FailAction::Kind::failed:
@@ -624,8 +605,8 @@ std::vector<std::string> JobTable::recover_active(int max_stalled, std::int64_t 
           .bind(3, now)
           .bind(4, stalled + 1)
           .bind(5, "job stalled more than allowable limit")
-          .bind(6, stacktrace_json(job->stacktrace, "job stalled more than allowable limit",
-                                   job->opts.stack_trace_limit))
+          .bind(6, append_stacktrace(job->stacktrace, "job stalled more than allowable limit",
+                                     job->opts.stack_trace_limit))
           .run();
       failed.push_back(id);
       continue;
