@@ -19,7 +19,8 @@ std::map<std::int64_t, LatestRanks> latest_ranks(store::Store& store,
     auto& latest = out[id];
     for (const auto& r : store.keyword_rankings(id, kRowsLooked)) {
       auto& slot = r.rank_type == "ORGANIC" ? latest.organic : latest.ad;
-      if (!slot) slot = LatestCheck{r.rank, r.checked_at, r.crawling_method};  // newest first
+      if (!slot)
+        slot = LatestCheck{r.rank, r.checked_at, r.measured.crawling_method};  // newest first
     }
   }
   return out;

@@ -62,6 +62,17 @@ struct KeywordUpdate {
 
 // ---- rankings -------------------------------------------------------------------------------
 
+// What the crawl behind a ranking measured: written with the result and read back with it, so
+// the write and the read carry the same struct.
+struct CrawlMeasurement {
+  std::optional<std::int64_t> crawling_duration_ms;  // the crawl itself, all attempts
+  std::optional<std::int64_t> total_duration_ms;     // since the job was created
+  std::string crawling_method;                       // "http" | "browser"
+  std::optional<std::int64_t> request_bytes;
+  std::optional<std::int64_t> response_bytes;
+  std::optional<std::int64_t> total_network_bytes;
+};
+
 struct Ranking {
   std::int64_t id = 0;
   std::int64_t keyword_id = 0;
@@ -69,12 +80,7 @@ struct Ranking {
   std::string rank_type;    // "AD" | "ORGANIC"
   Timestamp checked_at{};
   std::optional<Timestamp> crawling_created_at;
-  std::optional<std::int64_t> crawling_duration_ms;
-  std::optional<std::int64_t> total_duration_ms;
-  std::string crawling_method;  // "http" | "browser"
-  std::optional<std::int64_t> request_bytes;
-  std::optional<std::int64_t> response_bytes;
-  std::optional<std::int64_t> total_network_bytes;
+  CrawlMeasurement measured;
   std::string job_id;
   std::optional<int> job_attempt;
   // Joined from keywords for the "latest rankings" listing.
@@ -95,12 +101,7 @@ struct RankingWrite {
   std::string job_id;  // required, non-empty
   Timestamp job_created_at{};
   int job_attempt = 1;
-  std::optional<std::int64_t> crawling_duration_ms;
-  std::optional<std::int64_t> total_duration_ms;
-  std::string crawling_method;  // "http" | "browser"
-  std::optional<std::int64_t> request_bytes;
-  std::optional<std::int64_t> response_bytes;
-  std::optional<std::int64_t> total_network_bytes;
+  CrawlMeasurement measured;
   std::optional<std::int64_t> bulk_search_keyword_id;
 };
 

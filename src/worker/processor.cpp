@@ -99,12 +99,12 @@ std::string CrawlProcessor::run(queue::JobContext& ctx, std::string& method_out)
     write.job_id = job.id;
     write.job_created_at = store::Timestamp(std::chrono::milliseconds(job.timestamp));
     write.job_attempt = job.attempts_made + 1;
-    write.crawling_duration_ms = outcome.total_duration.count();
-    write.total_duration_ms = (write.checked_at - write.job_created_at).count();
-    write.crawling_method = outcome.method;
-    write.request_bytes = static_cast<std::int64_t>(outcome.request_bytes);
-    write.response_bytes = static_cast<std::int64_t>(outcome.response_bytes);
-    write.total_network_bytes =
+    write.measured.crawling_duration_ms = outcome.total_duration.count();
+    write.measured.total_duration_ms = (write.checked_at - write.job_created_at).count();
+    write.measured.crawling_method = outcome.method;
+    write.measured.request_bytes = static_cast<std::int64_t>(outcome.request_bytes);
+    write.measured.response_bytes = static_cast<std::int64_t>(outcome.response_bytes);
+    write.measured.total_network_bytes =
         static_cast<std::int64_t>(outcome.request_bytes + outcome.response_bytes);
     // Only the first profile's row settles a bulk-search row: one job, one bulk answer.
     if (first) write.bulk_search_keyword_id = data.bulk_search_keyword_id;

@@ -58,7 +58,7 @@ class EnqueueDueTest : public ::testing::Test {
     w.job_id = "seed-" + std::to_string(id);
     w.job_created_at = at;
     w.job_attempt = 1;
-    w.crawling_method = "http";
+    w.measured.crawling_method = "http";
     store_->record_ranking(w);
   }
 

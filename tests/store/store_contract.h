@@ -46,7 +46,7 @@ class StoreContract : public ::testing::TestWithParam<StoreBackend> {
     w.job_id = std::move(job_id);
     w.job_created_at = checked_at - std::chrono::seconds(5);
     w.job_attempt = attempt;
-    w.crawling_method = "http";
+    w.measured.crawling_method = "http";
     return w;
   }
 

@@ -20,12 +20,12 @@ std::vector<std::int64_t> ranking_ids(const std::vector<Ranking>& rankings) {
 TEST_P(StoreContract, RecordStoresEveryFieldAndUpdatesTheKeyword) {
   auto k = add("shoes", "shop.kr");
   RankingWrite w = result(k.id, 4, at(100), "job-7", 2);
-  w.crawling_method = "browser";
-  w.crawling_duration_ms = 1234;
-  w.total_duration_ms = 5678;
-  w.request_bytes = 1000;
-  w.response_bytes = 250000;
-  w.total_network_bytes = 251000;
+  w.measured.crawling_method = "browser";
+  w.measured.crawling_duration_ms = 1234;
+  w.measured.total_duration_ms = 5678;
+  w.measured.request_bytes = 1000;
+  w.measured.response_bytes = 250000;
+  w.measured.total_network_bytes = 251000;
   auto r = store().record_ranking(w);
   EXPECT_FALSE(r.duplicate);
   ASSERT_TRUE(r.ranking_id);
@@ -41,12 +41,12 @@ TEST_P(StoreContract, RecordStoresEveryFieldAndUpdatesTheKeyword) {
   EXPECT_EQ(h.rank_type, "AD");
   EXPECT_EQ(h.checked_at, at(100));
   EXPECT_EQ(h.crawling_created_at, at(95));
-  EXPECT_EQ(h.crawling_duration_ms, 1234);
-  EXPECT_EQ(h.total_duration_ms, 5678);
-  EXPECT_EQ(h.crawling_method, "browser");
-  EXPECT_EQ(h.request_bytes, 1000);
-  EXPECT_EQ(h.response_bytes, 250000);
-  EXPECT_EQ(h.total_network_bytes, 251000);
+  EXPECT_EQ(h.measured.crawling_duration_ms, 1234);
+  EXPECT_EQ(h.measured.total_duration_ms, 5678);
+  EXPECT_EQ(h.measured.crawling_method, "browser");
+  EXPECT_EQ(h.measured.request_bytes, 1000);
+  EXPECT_EQ(h.measured.response_bytes, 250000);
+  EXPECT_EQ(h.measured.total_network_bytes, 251000);
   EXPECT_EQ(h.job_id, "job-7");
   EXPECT_EQ(h.job_attempt, 2);
   EXPECT_EQ(h.keyword, "shoes");

@@ -46,7 +46,7 @@ RankingWrite result(std::int64_t keyword_id, int rank, Timestamp checked_at, std
   w.checked_at = checked_at;
   w.job_id = std::move(job);
   w.job_created_at = checked_at - 1s;
-  w.crawling_method = "http";
+  w.measured.crawling_method = "http";
   return w;
 }
 

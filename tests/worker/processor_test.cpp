@@ -198,12 +198,13 @@ TEST_F(CrawlProcessorTest, RanksEveryProfileAndRecordsOneRowEach) {
   EXPECT_EQ(ad->rank, ad_rank_);
   EXPECT_EQ(ad->job_id, "7");
   EXPECT_EQ(ad->job_attempt, 2);  // attempts made before this try, plus this one
-  EXPECT_EQ(ad->crawling_method, "http");
-  EXPECT_EQ(ad->request_bytes, 120);
-  EXPECT_EQ(ad->response_bytes, 3400);
-  EXPECT_EQ(ad->total_network_bytes, 3520);
-  ASSERT_TRUE(ad->total_duration_ms);
-  EXPECT_GE(*ad->total_duration_ms, 500);  // since the job was created, not since the try began
+  EXPECT_EQ(ad->measured.crawling_method, "http");
+  EXPECT_EQ(ad->measured.request_bytes, 120);
+  EXPECT_EQ(ad->measured.response_bytes, 3400);
+  EXPECT_EQ(ad->measured.total_network_bytes, 3520);
+  ASSERT_TRUE(ad->measured.total_duration_ms);
+  EXPECT_GE(*ad->measured.total_duration_ms,
+            500);  // since the job was created, not since the try began
   const store::Ranking* organic = ranking("ORGANIC");
   ASSERT_NE(organic, nullptr);
   EXPECT_EQ(organic->rank, organic_rank_);
@@ -359,9 +360,9 @@ TEST_F(CrawlProcessorTest, AutoModeRecordsTheBrowsersAnswerWhenTheFastPathHasNoI
   EXPECT_EQ(result.at("rank"), json::value(*ad_rank_));
   const store::Ranking* ad = ranking("AD");
   ASSERT_NE(ad, nullptr);
-  EXPECT_EQ(ad->crawling_method, "browser");
-  EXPECT_EQ(ad->request_bytes, 220);  // both attempts count
-  EXPECT_EQ(ad->response_bytes, 3600);
+  EXPECT_EQ(ad->measured.crawling_method, "browser");
+  EXPECT_EQ(ad->measured.request_bytes, 220);  // both attempts count
+  EXPECT_EQ(ad->measured.response_bytes, 3600);
   EXPECT_TRUE(starts_with(job.logs_[1], "AD: found via browser")) << job.logs_[1];
 }
 

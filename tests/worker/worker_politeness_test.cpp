@@ -217,11 +217,11 @@ TEST_F(WorkerPolitenessTest, JavascriptOnlyPagesGoThroughTheBrowserAndTheDrainCl
   auto js_rows = store_->keyword_rankings(std::stoll(js), 10);
   ASSERT_EQ(js_rows.size(), 1u);
   EXPECT_EQ(js_rows[0].rank, expected);
-  EXPECT_EQ(js_rows[0].crawling_method, "browser");
+  EXPECT_EQ(js_rows[0].measured.crawling_method, "browser");
   auto plain_rows = store_->keyword_rankings(std::stoll(plain), 10);
   ASSERT_EQ(plain_rows.size(), 1u);
   EXPECT_EQ(plain_rows[0].rank, expected);
-  EXPECT_EQ(plain_rows[0].crawling_method, "http");
+  EXPECT_EQ(plain_rows[0].measured.crawling_method, "http");
   EXPECT_TRUE(w.process.terminate(15s, SIGTERM).success()) << w.log();
   // The drain closed Chromium: nothing of it is left running.
   const std::string pattern = "pgrep -f '" + tmpdir_.path().string() + "/[c]rawler-chromium-'";

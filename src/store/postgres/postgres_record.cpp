@@ -57,15 +57,15 @@ bool record_for_keyword(Connection& conn, const RankingWrite& w, RankingWriteRes
       .text(w.rank_type)
       .integer(w.checked_at.time_since_epoch().count())
       .integer(w.job_created_at.time_since_epoch().count())
-      .optional_integer(w.crawling_duration_ms)
-      .optional_integer(w.total_duration_ms);
-  if (w.crawling_method.empty())
+      .optional_integer(w.measured.crawling_duration_ms)
+      .optional_integer(w.measured.total_duration_ms);
+  if (w.measured.crawling_method.empty())
     p.null();
   else
-    p.text(w.crawling_method);
-  p.optional_integer(w.request_bytes)
-      .optional_integer(w.response_bytes)
-      .optional_integer(w.total_network_bytes)
+    p.text(w.measured.crawling_method);
+  p.optional_integer(w.measured.request_bytes)
+      .optional_integer(w.measured.response_bytes)
+      .optional_integer(w.measured.total_network_bytes)
       .text(w.job_id)
       .integer(w.job_attempt);
   const auto row = conn.exec_prepared("record_ranking", record_sql(), p).at(0);

@@ -84,6 +84,22 @@ Keyword keyword(const Connection::Row& row, std::size_t first) {
   return k;
 }
 
+namespace {
+
+// The six measurement columns, in kRankingColumnsRK's order from f.
+CrawlMeasurement crawl_measurement(const std::optional<std::string>* f) {
+  CrawlMeasurement m;
+  m.crawling_duration_ms = opt_i64(f[0]);
+  m.total_duration_ms = opt_i64(f[1]);
+  m.crawling_method = text(f[2]);
+  m.request_bytes = opt_i64(f[3]);
+  m.response_bytes = opt_i64(f[4]);
+  m.total_network_bytes = opt_i64(f[5]);
+  return m;
+}
+
+}  // namespace
+
 Ranking ranking(const Connection::Row& row, std::size_t first) {
   const auto* f = row.data() + first;
   Ranking r;
@@ -93,12 +109,7 @@ Ranking ranking(const Connection::Row& row, std::size_t first) {
   r.rank_type = text(f[3]);
   r.checked_at = ts(f[4]);
   r.crawling_created_at = opt_ts(f[5]);
-  r.crawling_duration_ms = opt_i64(f[6]);
-  r.total_duration_ms = opt_i64(f[7]);
-  r.crawling_method = text(f[8]);
-  r.request_bytes = opt_i64(f[9]);
-  r.response_bytes = opt_i64(f[10]);
-  r.total_network_bytes = opt_i64(f[11]);
+  r.measured = crawl_measurement(f + 6);
   r.job_id = text(f[12]);
   r.job_attempt = opt_int(f[13]);
   r.keyword = text(f[14]);

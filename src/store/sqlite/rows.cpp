@@ -63,6 +63,18 @@ std::optional<Timestamp> opt_ts(const sql::Statement& row, int column) {
   return ts(*v);
 }
 
+// The six measurement columns, in kRankingColumnsRK's order from column f.
+CrawlMeasurement crawl_measurement(const sql::Statement& row, int f) {
+  CrawlMeasurement m;
+  m.crawling_duration_ms = row.optional_int64(f);
+  m.total_duration_ms = row.optional_int64(f + 1);
+  m.crawling_method = row.text(f + 2);
+  m.request_bytes = row.optional_int64(f + 3);
+  m.response_bytes = row.optional_int64(f + 4);
+  m.total_network_bytes = row.optional_int64(f + 5);
+  return m;
+}
+
 }  // namespace
 
 Keyword keyword(const sql::Statement& row, int f) {
@@ -87,12 +99,7 @@ Ranking ranking(const sql::Statement& row, int f) {
   r.rank_type = row.text(f + 3);
   r.checked_at = ts(row.int64(f + 4));
   r.crawling_created_at = opt_ts(row, f + 5);
-  r.crawling_duration_ms = row.optional_int64(f + 6);
-  r.total_duration_ms = row.optional_int64(f + 7);
-  r.crawling_method = row.text(f + 8);
-  r.request_bytes = row.optional_int64(f + 9);
-  r.response_bytes = row.optional_int64(f + 10);
-  r.total_network_bytes = row.optional_int64(f + 11);
+  r.measured = crawl_measurement(row, f + 6);
   r.job_id = row.text(f + 12);
   r.job_attempt = opt_int(row, f + 13);
   r.keyword = row.text(f + 14);

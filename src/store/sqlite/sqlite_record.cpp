@@ -38,15 +38,15 @@ bool record_for_keyword(sql::Database& db, const RankingWrite& w, RankingWriteRe
       .bind(3, w.rank_type)
       .bind(4, ms(w.checked_at))
       .bind(5, ms(w.job_created_at))
-      .bind(6, w.crawling_duration_ms)
-      .bind(7, w.total_duration_ms);
-  if (w.crawling_method.empty())
+      .bind(6, w.measured.crawling_duration_ms)
+      .bind(7, w.measured.total_duration_ms);
+  if (w.measured.crawling_method.empty())
     insert.bind_null(8);
   else
-    insert.bind(8, w.crawling_method);
-  insert.bind(9, w.request_bytes)
-      .bind(10, w.response_bytes)
-      .bind(11, w.total_network_bytes)
+    insert.bind(8, w.measured.crawling_method);
+  insert.bind(9, w.measured.request_bytes)
+      .bind(10, w.measured.response_bytes)
+      .bind(11, w.measured.total_network_bytes)
       .bind(12, w.job_id)
       .bind(13, w.job_attempt);
   result.ranking_id = scalar(insert);
