@@ -1,4 +1,5 @@
-// /api/keywords and /api/rankings: keyword management and ranking history, routes as existing clients call them.
+// /api/keywords and /api/rankings: keyword management and ranking history, routes as existing
+// clients call them.
 #pragma once
 
 #include "http/router.h"

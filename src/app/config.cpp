@@ -483,7 +483,7 @@ std::vector<Setting> make_settings() {
         {},
         "api",
         "api or separate",
-        "api: the api role publishes the scaling metrics (the deployment's way); separate: only a process "
+        "api: the api role publishes the scaling metrics (default); separate: only a process "
         "with --process=publisher does",
         false,
         [](Config& c, std::string_view v) {

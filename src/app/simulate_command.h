@@ -19,7 +19,8 @@ struct SimulateOptions {
   int days = 1;
   std::string csv_out;  // per-minute series (one scenario), or a directory for several
   std::string svg_out;
-  std::optional<double> task_hour_price;  // flat price per task-hour (the deployment design's cost table)
+  std::optional<double>
+      task_hour_price;  // flat price per task-hour (the deployment design's cost table)
   std::optional<double> vcpu_hour_price;
   std::optional<double> gb_hour_price;
   std::optional<double> fixed_month;

@@ -10,8 +10,8 @@
 // CRAWL_MODE=auto|http|browser over an HTTP fetcher and an optional browser fetcher (whose
 // body is the rendered DOM, parsed by the same profile). In auto mode the browser takes over
 // when the fast path does not find the url (not_found, no_items, failed): a page built
-// by script may hold what the raw HTML lacks; a throttled or refused fetch is not retried in a browser, which would be throttled or
-// refused too.
+// by script may hold what the raw HTML lacks; a throttled or refused fetch is not retried in a
+// browser, which would be throttled or refused too.
 #pragma once
 
 #include <chrono>

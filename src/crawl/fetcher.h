@@ -1,7 +1,7 @@
 // The fetch stage's interface: one GET of a url, answered with the body and an exact account
 // of what it cost. Two implementations: HttpFetcher (libcurl, http_fetcher.h) and BrowserFetcher
-// (headless Chromium, browser/browser_fetcher.h) whose body is the rendered DOM. Kept deliberately narrow (no
-// sessions, no cookies, no callbacks) so the browser one can honour it.
+// (headless Chromium, browser/browser_fetcher.h) whose body is the rendered DOM. Kept deliberately
+// narrow (no sessions, no cookies, no callbacks) so the browser one can honour it.
 //
 // Errors are values, not exceptions: a timeout, a refused address or a 429 is an ordinary
 // outcome of crawling that the caller (crawl.h) reports and the worker retries; exceptions

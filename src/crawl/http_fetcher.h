@@ -34,7 +34,8 @@
 
 namespace crawler::crawl {
 
-// A current iPhone Safari; any iPhone Safari UA gets the same mobile pages. Override with HttpFetcherOptions::user_agent.
+// A current iPhone Safari; any iPhone Safari UA gets the same mobile pages. Override with
+// HttpFetcherOptions::user_agent.
 inline constexpr const char* kIphoneSafariUserAgent =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

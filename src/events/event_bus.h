@@ -1,5 +1,6 @@
 // The event bus: the queue's global events (whatever process ran the job) turned into the
-// real-time events existing clients listen to and handed to subscribers (the Socket.IO server, the /ws hub).
+// real-time events existing clients listen to and handed to subscribers (the Socket.IO server, the
+// /ws hub).
 //
 //   completed → rank_updated {keywordId, rank, timestamp}
 //               rank_alert   {keywordId, keyword, rank, targetRank, message} when both ranks

@@ -1,5 +1,5 @@
-// The scaling publisher: every `interval` (60 s, the deployment's period) it reads the queue and the
-// worker fleet and publishes, in namespace CrawlerService:
+// The scaling publisher: every `interval` (60 s, the deployment's period) it reads the queue and
+// the worker fleet and publishes, in namespace CrawlerService:
 //
 //   QueueWaitingJobs       waiting + active                          Count    (what the deployed
 //                                                                              policy scales on)

@@ -195,10 +195,10 @@ MonthlyCost monthly_cost(const SimulationResult& result, const Pricing& pricing)
 }
 
 std::vector<Scenario> seed_scenarios() {
-  // Calibrated against the deployment design's cost table (docs/scaling.md): with 6 s crawls a task's
-  // 4 slots serve ~40 jobs a minute and the EC2 base workers another ~40.
-  // Arrival rates put the design's assumed fleets just at their limit, so the queue sits where
-  // the design says: 5 tasks + the base = 24 slots ≈ 240 jobs/min; 25 tasks + base ≈ 1,040.
+  // Calibrated against the deployment design's cost table (docs/scaling.md): with 6 s crawls a
+  // task's 4 slots serve ~40 jobs a minute and the EC2 base workers another ~40. Arrival rates put
+  // the design's assumed fleets just at their limit, so the queue sits where the design says: 5
+  // tasks + the base = 24 slots ≈ 240 jobs/min; 25 tasks + base ≈ 1,040.
   return {
       Scenario{"quiet", "the queue stays under 20: the base workers keep up", 20, {}, 1, {}, {}},
       Scenario{"medium",

@@ -33,8 +33,9 @@ struct LoadPhase {
   double jobs_per_minute = 0;
 };
 
-// A fleet size the deployment design assumed for some hours of the day (its cost table is arithmetic on
-// these: 5 tasks × 4 h, 25 tasks × 8 h), used instead of the policy by simulate_assumed().
+// A fleet size the deployment design assumed for some hours of the day (its cost table is
+// arithmetic on these: 5 tasks × 4 h, 25 tasks × 8 h), used instead of the policy by
+// simulate_assumed().
 struct FleetPhase {
   double start_hour = 0;
   double end_hour = 24;
@@ -137,8 +138,8 @@ struct MonthlyCost {
 };
 MonthlyCost monthly_cost(const SimulationResult& result, const Pricing& pricing);
 
-// The deployment design's three load cases (quiet, medium, heavy) and its failure scenario 2 (medium load
-// with half the tries failing), as daily patterns.
+// The deployment design's three load cases (quiet, medium, heavy) and its failure scenario 2
+// (medium load with half the tries failing), as daily patterns.
 std::vector<Scenario> seed_scenarios();
 // One of those by name; throws PolicyError for an unknown name.
 Scenario builtin_scenario(const std::string& name);

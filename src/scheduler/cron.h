@@ -1,9 +1,9 @@
 // SCHEDULER_CRON: a cron expression evaluated in a time zone (SCHEDULER_TZ, IANA name).
 //
 // Syntax: 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds
-// field, as node-cron accepts (existing SCHEDULER_CRON values keep working). Each field: `*`, a value, a range
-// `a-b`, a step `*/n` or `a-b/n` or `a/n`, and comma lists of those; months JAN-DEC and days
-// SUN-SAT by name (case-insensitive); day-of-week 0 and 7 are both Sunday. When both
+// field, as node-cron accepts (existing SCHEDULER_CRON values keep working). Each field: `*`, a
+// value, a range `a-b`, a step `*/n` or `a-b/n` or `a/n`, and comma lists of those; months JAN-DEC
+// and days SUN-SAT by name (case-insensitive); day-of-week 0 and 7 are both Sunday. When both
 // day-of-month and day-of-week are restricted, a day matches if either does (classic cron).
 //
 // Daylight-saving changes follow cronie's rule, so nothing runs twice and nothing is lost:

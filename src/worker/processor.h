@@ -7,8 +7,8 @@
 //
 // The pause after each job (WORKER_INTERVAL_MS) is the queue worker's, per slot, after the
 // job is recorded (queue::WorkerOptions::pause_after_job), so it holds no result back.
-// Progress 10 / 80 / 100 and log lines go on the job, where Bull dashboards show them. A page that is
-// throttled or unreachable throws, so the queue retries the job with its backoff; a refused
+// Progress 10 / 80 / 100 and log lines go on the job, where Bull dashboards show them. A page that
+// is throttled or unreachable throws, so the queue retries the job with its backoff; a refused
 // target (SSRF guard) or malformed job data also throws, with a reason saying so.
 #pragma once
 
