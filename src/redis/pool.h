@@ -43,7 +43,7 @@
 #include <vector>
 
 #include "core/lease_pool.h"
-#include "redis/backoff.h"
+#include "core/backoff.h"
 #include "redis/connection.h"
 #include "redis/errors.h"
 #include "redis/reply.h"

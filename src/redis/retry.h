@@ -31,7 +31,7 @@
 #include <functional>
 #include <type_traits>
 
-#include "redis/backoff.h"
+#include "core/backoff.h"
 #include "redis/errors.h"
 
 namespace crawler::redis {

@@ -40,7 +40,7 @@
 #include <string>
 #include <vector>
 
-#include "redis/backoff.h"
+#include "core/backoff.h"
 #include "redis/connection.h"
 #include "redis/errors.h"
 #include "redis/url.h"

@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/backoff.h"
 #include "redis/errors.h"
 #include "redis/subscriber.h"
 
@@ -78,7 +79,7 @@ class BullEventStream final : public EventStream {
     return redis::SubscriberOptions{
         .endpoint = site.endpoint,
         .connection = site.connection,
-        .reconnect = redis::BackoffOptions{.max = std::chrono::milliseconds(1000)}};
+        .reconnect = crawler::BackoffOptions{.max = std::chrono::milliseconds(1000)}};
   }
 
   Keys keys_;

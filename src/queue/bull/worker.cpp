@@ -53,6 +53,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/backoff.h"
 #include "queue/bull/job_hash.h"
 #include "queue/bull/opts_json.h"
 #include "queue/bull/redis_link.h"
@@ -117,11 +118,11 @@ class BullWorker final : public Worker {
     if (options_.concurrency < 1) throw std::invalid_argument("worker concurrency must be >= 1");
     options_.fetch_batch = std::clamp(options_.fetch_batch, 1, 1000);
     if (!options_.log) options_.log = default_log_sink();
-    reconnect_ = redis::BackoffOptions{.initial = options_.reconnect_min,
-                                       .factor = 2.0,
-                                       .max = options_.reconnect_max,
-                                       .jitter = 0.5};
-    redis::validate(reconnect_);  // std::invalid_argument now, not in the dispatcher
+    reconnect_ = crawler::BackoffOptions{.initial = options_.reconnect_min,
+                                         .factor = 2.0,
+                                         .max = options_.reconnect_max,
+                                         .jitter = 0.5};
+    crawler::validate(reconnect_);  // std::invalid_argument now, not in the dispatcher
   }
 
   ~BullWorker() override {
@@ -617,7 +618,7 @@ class BullWorker final : public Worker {
 
   QueueSite site_;
   WorkerOptions options_;
-  redis::BackoffOptions reconnect_;
+  crawler::BackoffOptions reconnect_;
   Handler handler_;
   std::string token_;
   RedisLink link_;       // dispatcher thread only

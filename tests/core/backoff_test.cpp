@@ -1,6 +1,9 @@
-// Unit tests for redis::Backoff and its pure helpers: the exponential ceiling and its cap,
+// Unit tests for core/backoff.h (Backoff, used by the Redis client, the queue worker, the
+// metrics publisher and migrations) and its pure helpers: the exponential ceiling and its cap,
 // the jitter range (a floor is kept: never a zero delay), determinism under a seed, reset(),
 // overflow safety after very many failures, and option validation.
+#include "core/backoff.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,15 +12,13 @@
 #include <stdexcept>
 #include <vector>
 
-#include "redis/backoff.h"
-
-namespace crawler::redis {
+namespace crawler {
 namespace {
 
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 
-TEST(RedisBackoff, DefaultsAre50msDoublingTo5s) {
+TEST(Backoff, DefaultsAre50msDoublingTo5s) {
   const BackoffOptions o;
   EXPECT_EQ(o.initial, 50ms);
   EXPECT_EQ(o.factor, 2.0);
@@ -29,14 +30,14 @@ TEST(RedisBackoff, DefaultsAre50msDoublingTo5s) {
   }
 }
 
-TEST(RedisBackoff, CeilingNeverOverflows) {
+TEST(Backoff, CeilingNeverOverflows) {
   BackoffOptions o;
   o.factor = 10.0;
   EXPECT_EQ(backoff_ceiling(o, 1000), o.max);
   EXPECT_EQ(backoff_ceiling(o, 0xffffffffu), o.max);
 }
 
-TEST(RedisBackoff, FactorOneIsConstant) {
+TEST(Backoff, FactorOneIsConstant) {
   BackoffOptions o;
   o.initial = 30ms;
   o.factor = 1.0;
@@ -44,7 +45,7 @@ TEST(RedisBackoff, FactorOneIsConstant) {
   for (std::uint32_t n : {0u, 1u, 7u, 100u}) EXPECT_EQ(backoff_ceiling(o, n), 30ms);
 }
 
-TEST(RedisBackoff, JitterRange) {
+TEST(Backoff, JitterRange) {
   // unit 0: the full ceiling; unit 1: ceiling * (1 - jitter).
   EXPECT_EQ(apply_jitter(1000ms, 0.5, 0.0), 1000ms);
   EXPECT_EQ(apply_jitter(1000ms, 0.5, 1.0), 500ms);
@@ -58,7 +59,7 @@ TEST(RedisBackoff, JitterRange) {
   EXPECT_EQ(apply_jitter(100ms, 0.5, -1.0), 100ms);
 }
 
-TEST(RedisBackoff, SequenceStaysWithinJitteredCeilings) {
+TEST(Backoff, SequenceStaysWithinJitteredCeilings) {
   Backoff b(BackoffOptions{}, 42);
   for (std::uint32_t n = 0; n < 20; ++n) {
     const milliseconds ceiling = backoff_ceiling(b.options(), n);
@@ -69,13 +70,13 @@ TEST(RedisBackoff, SequenceStaysWithinJitteredCeilings) {
   }
 }
 
-TEST(RedisBackoff, SeededSequenceIsDeterministic) {
+TEST(Backoff, SeededSequenceIsDeterministic) {
   Backoff a(BackoffOptions{}, 7);
   Backoff b(BackoffOptions{}, 7);
   for (int i = 0; i < 15; ++i) EXPECT_EQ(a.next(), b.next()) << i;
 }
 
-TEST(RedisBackoff, JitterActuallyVaries) {
+TEST(Backoff, JitterActuallyVaries) {
   // Two clients that failed at the same moment should not retry in lockstep.
   BackoffOptions o;
   o.initial = 5000ms;  // at the cap: every ceiling is 5000 ms, only jitter differs
@@ -87,14 +88,14 @@ TEST(RedisBackoff, JitterActuallyVaries) {
   EXPECT_GT(seen.size(), 10u);
 }
 
-TEST(RedisBackoff, UnseededWorks) {
+TEST(Backoff, UnseededWorks) {
   Backoff b;
   const milliseconds d = b.next();
   EXPECT_GE(d, 25ms);
   EXPECT_LE(d, 50ms);
 }
 
-TEST(RedisBackoff, ResetStartsOver) {
+TEST(Backoff, ResetStartsOver) {
   BackoffOptions o;
   o.jitter = 0.0;
   Backoff b(o, 1);
@@ -106,7 +107,7 @@ TEST(RedisBackoff, ResetStartsOver) {
   EXPECT_EQ(b.next(), 50ms);
 }
 
-TEST(RedisBackoff, CustomOptions) {
+TEST(Backoff, CustomOptions) {
   BackoffOptions o;
   o.initial = 10ms;
   o.factor = 3.0;
@@ -120,7 +121,7 @@ TEST(RedisBackoff, CustomOptions) {
   EXPECT_EQ(b.next(), 100ms);
 }
 
-TEST(RedisBackoff, InvalidOptionsAreRejected) {
+TEST(Backoff, InvalidOptionsAreRejected) {
   const auto invalid = [](auto mutate) {
     BackoffOptions o;
     mutate(o);
@@ -138,4 +139,4 @@ TEST(RedisBackoff, InvalidOptionsAreRejected) {
 }
 
 }  // namespace
-}  // namespace crawler::redis
+}  // namespace crawler
